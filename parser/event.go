@@ -1,0 +1,143 @@
+package parser
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrNoMatch is returned by [Parser.ParseLine] for a line that carries nothing
+// reqstats reads: most of a dev log (stack traces, app chatter, banners).
+var ErrNoMatch = errors.New("no match")
+
+// Kind says what an [Event] describes.
+type Kind uint8
+
+// The kinds of event.
+const (
+	KindRequest    Kind = iota + 1 // a finished request: Event.Request
+	KindCompile                    // Compiling / Compiled: Event.Compile
+	KindStart                      // the dev server is ready (a start or restart)
+	KindStoreSize                  // "METRIC RECORDED, new size: N": Event.Store
+	KindStoreRead                  // "GENERATING SUMMARY: { metricsStoreSize: N }": Event.Store
+	KindStoreClear                 // "Metrics cleared from memory": Event.Store (Size 0)
+	KindSlow                       // the app's "SLOW REQUEST: {…}" warning: Event.Slow
+	KindMalformed                  // a request-like line that could not be read: Event.Err
+)
+
+var kindNames = [...]string{
+	KindRequest:    "request",
+	KindCompile:    "compile",
+	KindStart:      "start",
+	KindStoreSize:  "store-size",
+	KindStoreRead:  "store-read",
+	KindStoreClear: "store-clear",
+	KindSlow:       "slow",
+	KindMalformed:  "malformed",
+}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) && kindNames[k] != "" {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", k)
+}
+
+// Source names the logger that printed a request record.
+type Source string
+
+// The sources reqstats reads.
+const (
+	SourceNext Source = "next" // Next.js's own request lines: " GET /x 200 in 145ms"
+)
+
+// Event is one thing a log says. Only the field that matches Kind is set;
+// Time, File and Line are set for every kind (Time is zero when the line
+// carries no timestamp).
+type Event struct {
+	Kind Kind
+	Time time.Time
+	File string
+	Line int
+
+	Request Record
+	Compile Compile
+	Store   Store
+	Slow    Slow
+	Err     *SyntaxError
+}
+
+// Record is one finished request.
+type Record struct {
+	Time   time.Time // zero when the line carries no timestamp
+	File   string    // the input it was read from, "-" for standard input
+	Line   int       // 1-based line number in File
+	Source Source    // the logger that printed it
+
+	Method   string        // "GET", "POST", …
+	Path     string        // as printed, query string included
+	Route    string        // Path without its query string or fragment
+	Status   int           // HTTP status; 0 when the logger printed none
+	Duration time.Duration // exactly as printed: "1.835ms" is 1835µs
+	// Phases is Next 16's breakdown, in printed order: compile, render,
+	// proxy.ts, next.js, application-code, generate-params… Its backing
+	// array is reused by the next line; copy it to keep it.
+	Phases []Phase
+}
+
+// Phase is one labelled part of a request's duration.
+type Phase struct {
+	Label    string
+	Duration time.Duration
+}
+
+// Phase returns the duration of the phase with the given label.
+func (r *Record) Phase(label string) (time.Duration, bool) {
+	for _, p := range r.Phases {
+		if p.Label == label {
+			return p.Duration, true
+		}
+	}
+	return 0, false
+}
+
+// Compile is a "Compiling /x ..." (Done false) or "Compiled /x in 527ms"
+// (Done true) line. Target is the route pattern Next compiled ("/[locale]",
+// "/api/users/[id]"), empty when the line names none.
+type Compile struct {
+	Target   string
+	Done     bool
+	Duration time.Duration
+}
+
+// Store is what the app printed about its in-memory metrics store: the
+// logging tag ("middleware", "performance-logger", "API route") and the
+// store's size.
+type Store struct {
+	Tag  string
+	Size int
+}
+
+// Slow is the app's own slow-request warning:
+//
+//	[performance-logger] 🐌 SLOW REQUEST: { path: '/x', duration: '2345ms', threshold: '2000ms', method: 'POST' }
+type Slow struct {
+	Method    string
+	Path      string
+	Duration  time.Duration
+	Threshold time.Duration
+}
+
+// SyntaxError reports a line that looks like a request but cannot be read.
+type SyntaxError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *SyntaxError) Error() string {
+	if e.File == "" && e.Line == 0 {
+		return e.Msg
+	}
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+}

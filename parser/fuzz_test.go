@@ -1,0 +1,123 @@
+package parser
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// sampleLines returns the lines of the shared sample corpus, when it is
+// there (it sits beside the repository), for seeding the fuzzer.
+func sampleLines(tb testing.TB) []string {
+	files, _ := filepath.Glob("../../shared/samples/formats/*.txt")
+	var lines []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		sc := bufio.NewScanner(bytes.NewReader(data))
+		for sc.Scan() {
+			if l := sc.Text(); !strings.HasPrefix(l, "#") {
+				lines = append(lines, l)
+			}
+		}
+	}
+	return lines
+}
+
+func FuzzParseLine(f *testing.F) {
+	for _, l := range sampleLines(f) {
+		f.Add([]byte(l))
+	}
+	f.Add([]byte(" GET /settings 200 in 1406ms (compile: 719ms, proxy.ts: 427ms, render: 260ms)"))
+	f.Add([]byte("[performance-logger] 🐌 SLOW REQUEST: { path: '/x', duration: '2345ms', threshold: '2000ms', method: 'POST' }"))
+	f.Add([]byte("2025-11-06T10:00:00.1234567Z web-1  | [next]  GET /x 200 in 1.5min"))
+	p, _ := New(Options{})
+	f.Fuzz(func(t *testing.T, line []byte) {
+		ev, err := p.ParseLine(line)
+		if err != nil {
+			return
+		}
+		switch ev.Kind {
+		case KindRequest:
+			r := ev.Request
+			if r.Duration < 0 {
+				t.Errorf("ParseLine(%q): negative duration %v", line, r.Duration)
+			}
+			if r.Route == "" || r.Route[0] != '/' {
+				t.Errorf("ParseLine(%q): route %q does not start with /", line, r.Route)
+			}
+			if !strings.HasPrefix(r.Path, r.Route) {
+				t.Errorf("ParseLine(%q): route %q is not a prefix of path %q", line, r.Route, r.Path)
+			}
+			if r.Status < 100 || r.Status > 599 {
+				t.Errorf("ParseLine(%q): status %d", line, r.Status)
+			}
+			for _, ph := range r.Phases {
+				if ph.Duration < 0 {
+					t.Errorf("ParseLine(%q): negative phase %v", line, ph)
+				}
+			}
+		case KindCompile:
+			if ev.Compile.Duration < 0 {
+				t.Errorf("ParseLine(%q): negative compile duration", line)
+			}
+		}
+	})
+}
+
+// TestStreamNeverStops feeds hostile input through a Scanner: every line
+// must be counted, whatever it holds.
+func TestStreamNeverStops(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString(" GET /a 200 in 1ms\r\n")
+	b.WriteString("\x00\x01\x02\xff\xfe binary \x00 GET /x 200 in 5ms\n")
+	b.WriteString(strings.Repeat("x", 1<<20) + " GET /long 200 in 7ms\n") // a 1 MB line
+	b.WriteString(" GET /b 200 in 2ms\r\r\n")
+	b.WriteString("\xc3\x28 invalid utf-8 GET /c 200 in 3ms\n")
+	b.WriteString(" GET /last 200 in 4ms") // no final newline
+	p, _ := New(Options{})
+	sc := NewScanner(&b, "x.log", p)
+	var routes []string
+	for sc.Scan() {
+		if ev := sc.Event(); ev.Kind == KindRequest {
+			routes = append(routes, ev.Request.Route)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := "/a /x /long /b /c /last"
+	if got := strings.Join(routes, " "); got != want {
+		t.Errorf("routes %q, want %q", got, want)
+	}
+	if sc.Lines() != 6 {
+		t.Errorf("Lines() = %d, want 6", sc.Lines())
+	}
+}
+
+func TestScannerSkipsHugeLine(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString(" GET /a 200 in 1ms\n")
+	b.WriteString(strings.Repeat("y", MaxLineBytes+123) + "\n")
+	b.WriteString(" GET /b 200 in 2ms\n")
+	p, _ := New(Options{})
+	sc := NewScanner(&b, "big.log", p)
+	var got []string
+	for sc.Scan() {
+		switch ev := sc.Event(); ev.Kind {
+		case KindRequest:
+			got = append(got, ev.Request.Route)
+		case KindMalformed:
+			got = append(got, ev.Err.Error())
+		}
+	}
+	want := []string{"/a", "big.log:2: line of 8388731 bytes is longer than 8388608; skipped", "/b"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,168 @@
+package parser
+
+import (
+	"time"
+)
+
+// Limits on an object literal spread over several lines.
+const (
+	maxObjectLines = 40
+	maxObjectBytes = 16 << 10
+)
+
+// Stream reads the lines of one input in order. It numbers them, stamps
+// each event with the input's name, and joins the object literals Node
+// prints over several lines:
+//
+//	[performance-logger] 🐌 SLOW REQUEST: {
+//	  path: '/api/guest/chat',
+//	  duration: '2345ms',
+//	  threshold: '2000ms',
+//	  method: 'POST'
+//	}
+//
+// A Stream is not safe for concurrent use.
+type Stream struct {
+	p    *Parser
+	file string
+	line int
+	sc   scratch
+	evs  []Event
+
+	// The object literal being joined, if any.
+	obj struct {
+		open  bool
+		line  int
+		time  time.Time
+		lines int
+		buf   []byte
+	}
+}
+
+// NewStream returns a Stream that reads the lines of the input named file
+// ("-" for standard input).
+func (p *Parser) NewStream(file string) *Stream {
+	return &Stream{p: p, file: file}
+}
+
+// Line returns the number of lines pushed so far.
+func (s *Stream) Line() int { return s.line }
+
+// Push reads the next line, without its "\n", and returns the events it
+// completes: usually none or one, two when it ends a pending multi-line
+// object and is an event itself. The slice and what it points to are valid
+// until the next call.
+func (s *Stream) Push(line []byte) []Event {
+	s.line++
+	s.evs = s.evs[:0]
+	if s.obj.open && s.continueObject(line) {
+		return s.evs
+	}
+	var ev Event
+	err := s.p.parse(line, &s.sc, &ev)
+	switch {
+	case err == nil:
+		s.emit(ev, s.line)
+	case err == errOpen:
+		s.obj.open = true
+		s.obj.line = s.line
+		s.obj.time = ev.Time
+		s.obj.lines = 1
+		s.obj.buf = append(s.obj.buf[:0], s.sc.open...)
+	case err != ErrNoMatch:
+		s.malformed(err.(*SyntaxError).Msg, s.line)
+	}
+	return s.evs
+}
+
+// Skip counts a line that was not read, such as one too long to hold, and
+// returns a malformed event that says why.
+func (s *Stream) Skip(reason string) []Event {
+	s.line++
+	s.evs = s.evs[:0]
+	s.malformed(reason, s.line)
+	return s.evs
+}
+
+// Flush returns the events still pending at the end of the input: a
+// multi-line object that never closed.
+func (s *Stream) Flush() []Event {
+	s.evs = s.evs[:0]
+	if s.obj.open {
+		s.obj.open = false
+		s.malformed("SLOW REQUEST object not closed", s.obj.line)
+	}
+	return s.evs
+}
+
+// continueObject adds line to the pending object and reports whether it
+// was a part of it. A line that is not (the object was cut short) closes
+// the object as malformed and is then read on its own.
+func (s *Stream) continueObject(line []byte) bool {
+	part := trimRight(line)
+	if hasANSI(part) {
+		s.sc.clean = stripANSI(s.sc.clean[:0], part)
+		part = trimRight(s.sc.clean)
+	}
+	part, _ = stripPrefixes(part)
+	if !isObjectPart(part) || s.obj.lines >= maxObjectLines || len(s.obj.buf)+len(part) > maxObjectBytes {
+		s.obj.open = false
+		s.malformed("SLOW REQUEST object not closed", s.obj.line)
+		return false
+	}
+	s.obj.lines++
+	s.obj.buf = append(s.obj.buf, '\n')
+	s.obj.buf = append(s.obj.buf, part...)
+	var ev Event
+	complete, err := parseSlow(s.obj.buf, &s.sc.obj, &ev.Slow)
+	if !complete {
+		return true
+	}
+	s.obj.open = false
+	if err != nil {
+		s.malformed(err.(*SyntaxError).Msg, s.obj.line)
+		return true
+	}
+	ev.Kind = KindSlow
+	ev.Time = s.obj.time
+	s.emit(ev, s.obj.line)
+	return true
+}
+
+// isObjectPart reports whether a line, cleaned of its prefixes, can be a
+// line of a multi-line object: "path: '/x',", "'active',", "}", "],".
+func isObjectPart(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	switch c := b[0]; {
+	case c == '}' || c == ']':
+		return true
+	case c == '\'' || c == '"':
+		return true
+	case isNameByte(c) || c == '$':
+		i := 1
+		for i < len(b) && (isNameByte(b[i]) || b[i] == '$') {
+			i++
+		}
+		return i < len(b) && b[i] == ':'
+	}
+	return false
+}
+
+func (s *Stream) emit(ev Event, line int) {
+	ev.File, ev.Line = s.file, line
+	if ev.Kind == KindRequest {
+		ev.Request.File, ev.Request.Line, ev.Request.Time = s.file, line, ev.Time
+	}
+	s.evs = append(s.evs, ev)
+}
+
+func (s *Stream) malformed(msg string, line int) {
+	s.evs = append(s.evs, Event{
+		Kind: KindMalformed,
+		File: s.file,
+		Line: line,
+		Err:  &SyntaxError{File: s.file, Line: line, Msg: msg},
+	})
+}
