@@ -1,0 +1,460 @@
+// Package aggregate turns parsed log events into a Summary: totals, slow
+// requests, percentiles, per-route statistics, cold and warm requests, and
+// what the log says about the app's in-memory metrics store.
+//
+// It does no I/O and knows nothing of flags or output formats: callers
+// fill an Options, Add events in log order, and read a Summary, whose
+// slices are in a deterministic order.
+package aggregate
+
+import (
+	"container/heap"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/reqstats/reqstats/parser"
+)
+
+// Options configures an Aggregator. Zero fields take the defaults named.
+type Options struct {
+	Slow     time.Duration // slower than this is slow; default 2s
+	Top      int           // routes in Summary.Top and requests in Summary.Slowest; default 10
+	Method   Method        // percentile definition; default Endpoint
+	Grouping Grouping      // default GroupAuto
+	Rules    []Rule        // applied to every path before Grouping
+	ByMethod bool          // one route per method and path, not per path alone
+
+	// Include, when not empty, keeps only the paths that match one of its
+	// patterns; Exclude leaves out the paths that match one of its
+	// patterns, as does DefaultExcludes unless KeepInternal is set.
+	Include      []Glob
+	Exclude      []Glob
+	KeepInternal bool
+
+	// ColdCompile is the compile phase from which a request counts as
+	// cold; default 100ms. Warm requests of Next 16 print a compile
+	// phase of a few milliseconds.
+	ColdCompile time.Duration
+}
+
+// maxMalformedLines is how many malformed lines a Summary lists.
+const maxMalformedLines = 20
+
+// maxPendingCompiles bounds the compiled routes waiting for their first
+// request.
+const maxPendingCompiles = 64
+
+// Aggregator accumulates events. It is not safe for concurrent use.
+type Aggregator struct {
+	opts     Options
+	grouper  grouper
+	excludes []Glob
+	excluded []int // per excludes entry; the last counts include misses
+
+	routes map[Key]*route
+	order  []*route // in order of first appearance
+	all    sample
+	cold   sample // the cold part of all
+	total  counts
+	warm   counts
+
+	slowest slowHeap
+	seq     int64
+
+	pending []Pattern // compiled routes whose first request is still to come
+
+	dev      Dev
+	storeIdx map[string]int
+
+	input   Input
+	fileIdx map[string]int
+
+	first, last time.Time
+}
+
+// route is the running state of one route.
+type route struct {
+	key  Key
+	c    counts
+	all  sample
+	cold sample
+}
+
+// counts are the running totals of a set of requests.
+type counts struct {
+	count, slow, cold, errors int
+	status                    [6]int
+	sum                       time.Duration
+}
+
+func (c *counts) add(d time.Duration, status int, slow, cold bool) {
+	c.count++
+	c.sum += d
+	if slow {
+		c.slow++
+	}
+	if cold {
+		c.cold++
+	}
+	class := status / 100
+	if class < 1 || class > 5 {
+		class = 0
+	}
+	c.status[class]++
+	if class == 5 {
+		c.errors++
+	}
+}
+
+// New returns an Aggregator for opts.
+func New(opts Options) *Aggregator {
+	if opts.Slow == 0 {
+		opts.Slow = 2 * time.Second
+	}
+	if opts.Top == 0 {
+		opts.Top = 10
+	}
+	if opts.ColdCompile == 0 {
+		opts.ColdCompile = 100 * time.Millisecond
+	}
+	a := &Aggregator{
+		opts:     opts,
+		grouper:  grouper{grouping: opts.Grouping, rules: opts.Rules},
+		routes:   make(map[Key]*route),
+		storeIdx: make(map[string]int),
+		fileIdx:  make(map[string]int),
+	}
+	a.excludes = append(a.excludes, opts.Exclude...)
+	if !opts.KeepInternal {
+		a.excludes = append(a.excludes, DefaultExcludes...)
+	}
+	a.excluded = make([]int, len(a.excludes)+1)
+	return a
+}
+
+// Add accounts for one event. Events must come in log order.
+func (a *Aggregator) Add(ev *parser.Event) {
+	switch ev.Kind {
+	case parser.KindRequest:
+		a.addRequest(&ev.Request)
+	case parser.KindCompile:
+		a.dev.Compiles++
+		a.addCompile(ev.Compile.Target)
+	case parser.KindStart:
+		a.dev.Starts++
+	case parser.KindStoreSize:
+		t := a.storeTag(ev.Store.Tag)
+		if t.Records > 0 && ev.Store.Size < t.Last {
+			t.Resets++
+		}
+		t.Records++
+		t.Last = ev.Store.Size
+		t.Max = max(t.Max, ev.Store.Size)
+	case parser.KindStoreRead:
+		t := a.storeTag(ev.Store.Tag)
+		t.Reads++
+		t.LastRead = ev.Store.Size
+	case parser.KindStoreClear:
+		t := a.storeTag(ev.Store.Tag)
+		t.Clears++
+		t.Last = 0
+	case parser.KindSlow:
+		a.dev.AppSlow++
+		if ev.Slow.Threshold > 0 {
+			a.dev.AppSlowThreshold = ev.Slow.Threshold
+		}
+	case parser.KindMalformed:
+		a.file(ev.File).Malformed++
+		a.input.Malformed++
+		if len(a.input.MalformedLines) < maxMalformedLines {
+			a.input.MalformedLines = append(a.input.MalformedLines, *ev.Err)
+		}
+	}
+}
+
+// AddInput records how much of the input named file was read, and the
+// error that stopped it, if any. Call it once per input, in input order,
+// after its events (or instead of them, for an input that failed to
+// open).
+func (a *Aggregator) AddInput(file string, lines int, bytes int64, err error) {
+	f := a.file(file)
+	f.Lines, f.Bytes = lines, bytes
+	if err != nil {
+		f.Err = err.Error()
+	}
+}
+
+func (a *Aggregator) file(name string) *File {
+	i, ok := a.fileIdx[name]
+	if !ok {
+		i = len(a.input.Files)
+		a.fileIdx[name] = i
+		a.input.Files = append(a.input.Files, File{Name: name})
+	}
+	return &a.input.Files[i]
+}
+
+func (a *Aggregator) storeTag(tag string) *StoreTag {
+	i, ok := a.storeIdx[tag]
+	if !ok {
+		i = len(a.dev.Store)
+		a.storeIdx[tag] = i
+		a.dev.Store = append(a.dev.Store, StoreTag{Tag: tag})
+	}
+	return &a.dev.Store[i]
+}
+
+// addCompile remembers a compiled route: its next request waited for the
+// compile. Next's own entries (middleware, /_not-found, /_error) are not
+// routes anyone requests.
+func (a *Aggregator) addCompile(target string) {
+	if target == "" || strings.HasPrefix(target, "/_") || target == "/middleware" || target == "/proxy" || target == "/instrumentation" {
+		return
+	}
+	for _, p := range a.pending {
+		if p.String() == target {
+			return
+		}
+	}
+	if len(a.pending) == maxPendingCompiles {
+		a.pending = slices.Delete(a.pending, 0, 1)
+	}
+	a.pending = append(a.pending, ParsePattern(target))
+}
+
+// isCold reports whether rec waited for a compile: its line shows a
+// compile phase of ColdCompile or more, or it is the first request of a
+// route since a compile line named it.
+func (a *Aggregator) isCold(rec *parser.Record) bool {
+	cold := false
+	if d, ok := rec.Phase("compile"); ok && d >= a.opts.ColdCompile {
+		cold = true
+	}
+	for i, p := range a.pending {
+		if p.Match(rec.Route) {
+			a.pending = slices.Delete(a.pending, i, i+1)
+			cold = true
+			break
+		}
+	}
+	return cold
+}
+
+// exclude reports whether a path is left out, and counts it.
+func (a *Aggregator) exclude(path string) bool {
+	if len(a.opts.Include) > 0 {
+		in := false
+		for _, g := range a.opts.Include {
+			if g.Match(path) {
+				in = true
+				break
+			}
+		}
+		if !in {
+			a.excluded[len(a.excludes)]++
+			return true
+		}
+	}
+	for i, g := range a.excludes {
+		if g.Match(path) {
+			a.excluded[i]++
+			return true
+		}
+	}
+	return false
+}
+
+func (a *Aggregator) addRequest(rec *parser.Record) {
+	f := a.file(rec.File)
+	if a.exclude(rec.Route) {
+		f.Excluded++
+		a.input.Excluded++
+		return
+	}
+	f.Requests++
+	a.input.Requests++
+
+	cold := a.isCold(rec)
+	slow := rec.Duration > a.opts.Slow
+	key := Key{Route: a.grouper.group(rec.Route)}
+	if a.opts.ByMethod {
+		key.Method = rec.Method
+	}
+	r := a.routes[key]
+	if r == nil {
+		r = &route{key: key}
+		a.routes[key] = r
+		a.order = append(a.order, r)
+	}
+	r.c.add(rec.Duration, rec.Status, slow, cold)
+	r.all.add(rec.Duration)
+	a.total.add(rec.Duration, rec.Status, slow, cold)
+	a.all.add(rec.Duration)
+	if cold {
+		r.cold.add(rec.Duration)
+		a.cold.add(rec.Duration)
+	} else {
+		a.warm.add(rec.Duration, rec.Status, slow, cold)
+	}
+
+	a.seq++
+	a.slowest.offer(rec, a.seq, a.opts.Top)
+
+	if t := rec.Time; !t.IsZero() {
+		if a.first.IsZero() || t.Before(a.first) {
+			a.first = t
+		}
+		if t.After(a.last) {
+			a.last = t
+		}
+	}
+}
+
+// Summary returns what the Aggregator has seen so far. It may be called
+// again after more events.
+func (a *Aggregator) Summary() *Summary {
+	s := &Summary{
+		Slow:     a.opts.Slow,
+		Method:   a.opts.Method,
+		Grouping: a.opts.Grouping,
+		Rules:    len(a.opts.Rules),
+		Total:    a.stats(&a.total, &a.all, nil),
+		Dev:      a.dev,
+		Input:    a.input,
+		First:    a.first,
+		Last:     a.last,
+	}
+	s.Dev.Store = slices.Clone(a.dev.Store)
+	s.Input.Files = slices.Clone(a.input.Files)
+	s.Input.MalformedLines = slices.Clone(a.input.MalformedLines)
+	for _, f := range a.input.Files {
+		s.Input.Lines += f.Lines
+		s.Input.Bytes += f.Bytes
+	}
+	for i, g := range a.excludes {
+		if a.excluded[i] > 0 {
+			s.Input.ExcludedBy = append(s.Input.ExcludedBy, Exclusion{Pattern: g.String(), Count: a.excluded[i]})
+		}
+	}
+	if n := a.excluded[len(a.excludes)]; n > 0 {
+		s.Input.ExcludedBy = append(s.Input.ExcludedBy, Exclusion{Pattern: "(not included)", Count: n})
+	}
+
+	s.Warm = a.stats(&a.warm, &a.all, &a.cold)
+
+	s.Routes = make([]Route, len(a.order))
+	for i, r := range a.order {
+		s.Routes[i] = Route{Key: r.key, Stats: a.stats(&r.c, &r.all, nil)}
+	}
+	// Top: slowest mean first, rounded to the millisecond as the in-app
+	// endpoint rounds it; ties keep first-appearance order (a stable sort).
+	s.Top = slices.Clone(s.Routes)
+	slices.SortStableFunc(s.Top, func(x, y Route) int {
+		return int64cmp(roundMillis(y.Mean), roundMillis(x.Mean))
+	})
+	s.Top = s.Top[:min(len(s.Top), a.opts.Top)]
+	slices.SortStableFunc(s.Routes, func(x, y Route) int {
+		if x.Count != y.Count {
+			return y.Count - x.Count
+		}
+		if c := strings.Compare(x.Route, y.Route); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Method, y.Method)
+	})
+	s.Slowest = a.slowest.sorted()
+	return s
+}
+
+// roundMillis rounds d to whole milliseconds, halves up, as JavaScript's
+// Math.round does.
+func roundMillis(d time.Duration) int64 {
+	return (int64(d) + int64(time.Millisecond)/2) / int64(time.Millisecond)
+}
+
+// stats computes the Stats of c, whose durations are all less minus.
+func (a *Aggregator) stats(c *counts, all, minus *sample) Stats {
+	st := Stats{
+		Count:  c.count,
+		Slow:   c.slow,
+		Cold:   c.cold,
+		Errors: c.errors,
+		Status: c.status,
+		Sum:    c.sum,
+	}
+	if c.count == 0 {
+		return st
+	}
+	bs := all.bins(minus)
+	n := 0
+	for _, b := range bs {
+		n += b.n
+	}
+	if n == 0 {
+		return st
+	}
+	st.Mean = c.sum / time.Duration(c.count)
+	st.Min = bs[0].v
+	st.Max = bs[len(bs)-1].v
+	st.P50 = percentile(bs, n, 0.50, a.opts.Method)
+	st.P95 = percentile(bs, n, 0.95, a.opts.Method)
+	st.P99 = percentile(bs, n, 0.99, a.opts.Method)
+	return st
+}
+
+// slowHeap keeps the slowest requests: a min-heap whose root is the first
+// to give way, the fastest (of equals, the latest).
+type slowHeap []slowItem
+
+type slowItem struct {
+	rec parser.Record
+	seq int64
+}
+
+func (h slowHeap) Len() int { return len(h) }
+func (h slowHeap) Less(i, j int) bool {
+	if h[i].rec.Duration != h[j].rec.Duration {
+		return h[i].rec.Duration < h[j].rec.Duration
+	}
+	return h[i].seq > h[j].seq
+}
+func (h slowHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *slowHeap) Push(x any)   { *h = append(*h, x.(slowItem)) }
+func (h *slowHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// offer keeps rec if it is among the k slowest so far.
+func (h *slowHeap) offer(rec *parser.Record, seq int64, k int) {
+	if len(*h) == k && rec.Duration <= (*h)[0].rec.Duration {
+		return
+	}
+	item := slowItem{rec: *rec, seq: seq}
+	item.rec.Phases = slices.Clone(rec.Phases)
+	if len(*h) < k {
+		heap.Push(h, item)
+		return
+	}
+	(*h)[0] = item
+	heap.Fix(h, 0)
+}
+
+// sorted returns the kept requests, slowest first, ties earliest first.
+func (h slowHeap) sorted() []parser.Record {
+	items := slices.Clone(h)
+	slices.SortFunc(items, func(x, y slowItem) int {
+		if x.rec.Duration != y.rec.Duration {
+			return int64cmp(int64(y.rec.Duration), int64(x.rec.Duration))
+		}
+		return int64cmp(x.seq, y.seq)
+	})
+	recs := make([]parser.Record, len(items))
+	for i, it := range items {
+		recs[i] = it.rec
+	}
+	return recs
+}

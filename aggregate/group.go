@@ -1,0 +1,175 @@
+package aggregate
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Grouping says how request paths become routes.
+type Grouping int
+
+// The groupings.
+const (
+	// GroupAuto collapses id-like path segments (numbers, UUIDs, long hex
+	// and other long random tokens) to "[id]": /api/users/42 and
+	// /api/users/7 are both /api/users/[id].
+	GroupAuto Grouping = iota
+	// GroupNone keeps each pathname as it is, as the in-app store does.
+	GroupNone
+)
+
+// ParseGrouping returns the Grouping named s: "auto" or "none".
+func ParseGrouping(s string) (Grouping, error) {
+	switch s {
+	case "auto":
+		return GroupAuto, nil
+	case "none":
+		return GroupNone, nil
+	}
+	return 0, fmt.Errorf("unknown grouping %q (want auto or none)", s)
+}
+
+func (g Grouping) String() string {
+	if g == GroupNone {
+		return "none"
+	}
+	return "auto"
+}
+
+// Rule rewrites request paths that match Pattern, as
+// regexp.ReplaceAllString does with Replacement. Rules apply in order,
+// before GroupAuto collapses the ids that remain.
+type Rule struct {
+	Pattern     *regexp.Regexp
+	Replacement string
+}
+
+// ParseRule reads a rule written "REGEX=REPLACEMENT", split at the last
+// "=": `^/blog/[^/]+$=/blog/[slug]`.
+func ParseRule(s string) (Rule, error) {
+	i := strings.LastIndexByte(s, '=')
+	if i <= 0 {
+		return Rule{}, fmt.Errorf("group rule %q: want REGEX=REPLACEMENT", s)
+	}
+	re, err := regexp.Compile(s[:i])
+	if err != nil {
+		return Rule{}, fmt.Errorf("group rule %q: %v", s, err)
+	}
+	return Rule{Pattern: re, Replacement: s[i+1:]}, nil
+}
+
+// IDSegment is what GroupAuto puts in place of an id-like segment.
+const IDSegment = "[id]"
+
+// isID reports whether a path segment looks like an identifier rather than
+// a word of the route: a decimal number, a UUID, a hex string of 16 or more
+// digits (MongoDB ids, hashes), 0x and 8 or more hex digits (addresses), or
+// a token of 20 or more letters, digits, '-' and '_' with both letters and
+// digits in it (ULIDs, nanoids, base64 ids).
+func isID(seg string) bool {
+	if seg == "" {
+		return false
+	}
+	digits, hex, letters, other := 0, 0, 0, 0
+	for i := 0; i < len(seg); i++ {
+		c := seg[i]
+		switch {
+		case '0' <= c && c <= '9':
+			digits++
+		case 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F':
+			hex++
+			letters++
+		case 'g' <= c && c <= 'z' || 'G' <= c && c <= 'Z':
+			letters++
+		case c == '-' || c == '_':
+			other++
+		default:
+			return false
+		}
+	}
+	n := len(seg)
+	switch {
+	case digits == n:
+		return true
+	case n == 36 && isUUID(seg):
+		return true
+	case n >= 10 && (seg[:2] == "0x" || seg[:2] == "0X") && digits+hex == n-1:
+		return true
+	case n >= 16 && digits > 0 && digits+hex == n:
+		return true
+	case n >= 20 && digits > 0 && letters > 0:
+		return true
+	}
+	return false
+}
+
+// isUUID reports whether s, 36 bytes long, is a UUID.
+func isUUID(s string) bool {
+	for i := 0; i < 36; i++ {
+		c := s[i]
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if c != '-' {
+				return false
+			}
+			continue
+		}
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// collapseIDs returns route with each id-like segment replaced by IDSegment.
+func collapseIDs(route string) string {
+	// Most routes have no id: check before building a new string.
+	found := false
+	for seg := range strings.SplitSeq(route, "/") {
+		if isID(seg) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return route
+	}
+	segs := strings.Split(route, "/")
+	for i, seg := range segs {
+		if isID(seg) {
+			segs[i] = IDSegment
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// grouper maps request routes to grouped routes, remembering recent
+// answers: a log repeats the same paths over and over.
+type grouper struct {
+	grouping Grouping
+	rules    []Rule
+	cache    map[string]string
+}
+
+const grouperCacheSize = 1 << 14
+
+func (g *grouper) group(route string) string {
+	if g.grouping == GroupNone && len(g.rules) == 0 {
+		return route
+	}
+	if r, ok := g.cache[route]; ok {
+		return r
+	}
+	r := route
+	for _, rule := range g.rules {
+		r = rule.Pattern.ReplaceAllString(r, rule.Replacement)
+	}
+	if g.grouping == GroupAuto {
+		r = collapseIDs(r)
+	}
+	if g.cache == nil || len(g.cache) >= grouperCacheSize {
+		g.cache = make(map[string]string)
+	}
+	g.cache[route] = r
+	return r
+}

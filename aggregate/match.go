@@ -1,0 +1,133 @@
+package aggregate
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Glob is a path pattern for --include and --exclude: '*' matches any run
+// of characters but '/', "**" any run including '/', '?' one character
+// but '/'. "/_next/**" matches everything under /_next/.
+type Glob struct {
+	pattern string
+}
+
+// ParseGlob returns the Glob for pattern.
+func ParseGlob(pattern string) (Glob, error) {
+	if pattern == "" {
+		return Glob{}, fmt.Errorf("empty path pattern")
+	}
+	return Glob{pattern: pattern}, nil
+}
+
+func (g Glob) String() string { return g.pattern }
+
+// Match reports whether path matches the whole pattern.
+func (g Glob) Match(path string) bool { return globMatch(g.pattern, path) }
+
+func globMatch(pat, s string) bool {
+	for len(pat) > 0 {
+		switch pat[0] {
+		case '*':
+			if strings.HasPrefix(pat, "**") {
+				rest := strings.TrimLeft(pat, "*")
+				for i := 0; i <= len(s); i++ {
+					if globMatch(rest, s[i:]) {
+						return true
+					}
+				}
+				return false
+			}
+			rest := pat[1:]
+			for i := 0; i <= len(s); i++ {
+				if globMatch(rest, s[i:]) {
+					return true
+				}
+				if i < len(s) && s[i] == '/' {
+					break
+				}
+			}
+			return false
+		case '?':
+			if len(s) == 0 || s[0] == '/' {
+				return false
+			}
+		default:
+			if len(s) == 0 || s[0] != pat[0] {
+				return false
+			}
+		}
+		pat, s = pat[1:], s[1:]
+	}
+	return len(s) == 0
+}
+
+// DefaultExcludes are Next.js's own requests, left out unless asked for:
+// static chunks and HMR updates, the dev overlay's stack-frame lookups.
+var DefaultExcludes = []Glob{
+	{"/_next/**"},
+	{"/__nextjs**"},
+	{"**.hot-update.json"},
+}
+
+// Pattern is a Next.js route pattern such as "/api/users/[id]",
+// "/docs/[...slug]", "/shop/[[...slug]]", matched against request paths.
+// Route groups "(group)" and parallel-route slots "@slot" are not part of
+// the URL and match nothing.
+type Pattern struct {
+	text string
+	segs []string
+}
+
+// ParsePattern returns the Pattern for a route such as "/blog/[slug]".
+func ParsePattern(route string) Pattern {
+	p := Pattern{text: route}
+	for seg := range strings.SplitSeq(strings.Trim(route, "/"), "/") {
+		if seg == "" || seg[0] == '(' && seg[len(seg)-1] == ')' || seg[0] == '@' {
+			continue
+		}
+		p.segs = append(p.segs, seg)
+	}
+	return p
+}
+
+func (p Pattern) String() string { return p.text }
+
+// Match reports whether the request path (no query string) matches p.
+func (p Pattern) Match(path string) bool {
+	var segs []string
+	if t := strings.Trim(path, "/"); t != "" {
+		segs = strings.Split(t, "/")
+	}
+	return matchSegs(p.segs, segs)
+}
+
+// Dynamic reports whether p has a dynamic segment.
+func (p Pattern) Dynamic() bool {
+	for _, s := range p.segs {
+		if strings.HasPrefix(s, "[") {
+			return true
+		}
+	}
+	return false
+}
+
+func matchSegs(pat, segs []string) bool {
+	for i, ps := range pat {
+		switch {
+		case strings.HasPrefix(ps, "[[..."): // optional catch-all: zero or more
+			return true
+		case strings.HasPrefix(ps, "[..."): // catch-all: one or more
+			return len(segs) > i
+		case strings.HasPrefix(ps, "["): // one segment
+			if i >= len(segs) {
+				return false
+			}
+		default:
+			if i >= len(segs) || segs[i] != ps {
+				return false
+			}
+		}
+	}
+	return len(segs) == len(pat)
+}

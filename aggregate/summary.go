@@ -1,0 +1,123 @@
+package aggregate
+
+import (
+	"time"
+
+	"github.com/reqstats/reqstats/parser"
+)
+
+// Key identifies a route: its method and its grouped path. Method is empty
+// when routes are not split by method.
+type Key struct {
+	Method string
+	Route  string
+}
+
+// Stats describes a set of requests.
+type Stats struct {
+	Count  int
+	Slow   int    // requests slower than the threshold
+	Cold   int    // requests that waited for a compile
+	Errors int    // 5xx responses
+	Status [6]int // by class: Status[2] counts 2xx; Status[0] counts requests without a status
+	Sum    time.Duration
+	Min    time.Duration
+	Max    time.Duration
+	Mean   time.Duration
+	P50    time.Duration
+	P95    time.Duration
+	P99    time.Duration
+}
+
+// Route is the Stats of one route.
+type Route struct {
+	Key
+	Stats
+}
+
+// Summary is everything an Aggregator learned, in a deterministic order.
+type Summary struct {
+	Slow     time.Duration // the slow threshold: slower than this is slow
+	Method   Method        // the percentile definition
+	Grouping Grouping
+	Rules    int // how many --group-rule rules applied
+
+	Total Stats
+	Warm  Stats // Total without its cold requests
+
+	// Routes holds every route, busiest first (ties by route, then method).
+	Routes []Route
+	// Top holds the slowest routes by mean, slowest first; ties keep the
+	// order in which routes first appeared, as the in-app endpoint does.
+	Top []Route
+	// Slowest holds the slowest single requests, slowest first (ties:
+	// earliest first).
+	Slowest []parser.Record
+
+	Dev   Dev
+	Input Input
+
+	// First and Last are the earliest and latest request times, zero
+	// when the log carries no timestamps.
+	First, Last time.Time
+}
+
+// Dev is what a dev log says beyond requests.
+type Dev struct {
+	Compiles int // compile lines ("Compiled …", "Compiling …")
+	Starts   int // server starts ("Ready in …"); more than one means restarts
+	// Store describes the app's in-memory metrics store, per logging tag,
+	// in order of first appearance.
+	Store []StoreTag
+	// AppSlow counts the app's own "SLOW REQUEST" warnings, with the last
+	// threshold they named.
+	AppSlow          int
+	AppSlowThreshold time.Duration
+}
+
+// StoreTag is what one tag ("middleware", "performance-logger") said about
+// the in-memory store.
+type StoreTag struct {
+	Tag     string
+	Records int // "METRIC RECORDED, new size: N" lines
+	// Resets counts the times the size fell back: a new module instance
+	// (hot reload, a separate runtime) started an empty store.
+	Resets   int
+	Max      int // the largest size seen
+	Last     int // the last size seen
+	Clears   int // "Metrics cleared" lines
+	Reads    int // "GENERATING SUMMARY: { metricsStoreSize: N }" lines
+	LastRead int // the store size the last summary saw
+}
+
+// Input accounts for what was read.
+type Input struct {
+	Lines     int
+	Bytes     int64
+	Requests  int // request records counted
+	Malformed int // request-like lines that could not be read
+	Excluded  int // requests left out by --include, --exclude and DefaultExcludes
+	// ExcludedBy counts the excluded requests by the pattern that left
+	// them out, in pattern order; "(not included)" for --include misses.
+	ExcludedBy []Exclusion
+	Files      []File
+	// MalformedLines lists the first malformed lines.
+	MalformedLines []parser.SyntaxError
+}
+
+// Exclusion counts the requests a pattern left out.
+type Exclusion struct {
+	Pattern string
+	Count   int
+}
+
+// File accounts for one input.
+type File struct {
+	Name      string
+	Lines     int
+	Bytes     int64
+	Requests  int
+	Malformed int
+	Excluded  int
+	Err       string // why the input could not be read (in full)
+}
