@@ -1,0 +1,289 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+	"time"
+
+	"github.com/reqstats/reqstats/aggregate"
+	"github.com/reqstats/reqstats/parser"
+)
+
+// Schema names the layout of WriteJSON's document. It changes when a
+// field changes meaning or goes away, so that a document written by one
+// version can be refused by another instead of misread.
+const Schema = "reqstats.summary/v1"
+
+// ms is a duration that marshals as an exact number of milliseconds.
+type ms time.Duration
+
+func (d ms) MarshalJSON() ([]byte, error) { return []byte(Millis(time.Duration(d))), nil }
+
+// Document is the JSON document WriteJSON writes. Durations are numbers
+// of milliseconds.
+type Document struct {
+	Schema          string        `json:"schema"`
+	Settings        Settings      `json:"settings"`
+	Totals          StatsJSON     `json:"totals"`
+	Warm            StatsJSON     `json:"warm"`
+	Routes          []RouteJSON   `json:"routes"`
+	TopSlowRoutes   []RouteJSON   `json:"topSlowRoutes"`
+	SlowestRequests []RequestJSON `json:"slowestRequests"`
+	Dev             DevJSON       `json:"dev"`
+	Input           InputJSON     `json:"input"`
+	Time            *TimeJSON     `json:"time,omitempty"`
+}
+
+// Settings echoes the options that shaped the numbers.
+type Settings struct {
+	Source           string `json:"source"`
+	SlowThresholdMs  ms     `json:"slowThresholdMs"`
+	PercentileMethod string `json:"percentileMethod"`
+	Grouping         string `json:"grouping"`
+	GroupRules       int    `json:"groupRules"`
+}
+
+// StatsJSON is aggregate.Stats in JSON.
+type StatsJSON struct {
+	Count     int        `json:"count"`
+	Slow      int        `json:"slow"`
+	SlowRate  float64    `json:"slowRate"` // percent, one decimal
+	Cold      int        `json:"cold"`
+	Errors5xx int        `json:"errors5xx"`
+	Status    StatusJSON `json:"status"`
+	SumMs     ms         `json:"sumMs"`
+	MinMs     ms         `json:"minMs"`
+	MaxMs     ms         `json:"maxMs"`
+	MeanMs    ms         `json:"meanMs"`
+	P50Ms     ms         `json:"p50Ms"`
+	P95Ms     ms         `json:"p95Ms"`
+	P99Ms     ms         `json:"p99Ms"`
+}
+
+// StatusJSON counts responses by status class.
+type StatusJSON struct {
+	S1xx int `json:"1xx"`
+	S2xx int `json:"2xx"`
+	S3xx int `json:"3xx"`
+	S4xx int `json:"4xx"`
+	S5xx int `json:"5xx"`
+	None int `json:"none"`
+}
+
+// RouteJSON is one route's statistics.
+type RouteJSON struct {
+	Method string `json:"method,omitempty"`
+	Route  string `json:"route"`
+	StatsJSON
+}
+
+// RequestJSON is one request.
+type RequestJSON struct {
+	Time       *time.Time `json:"time,omitempty"`
+	Method     string     `json:"method"`
+	Path       string     `json:"path"`
+	Status     int        `json:"status"`
+	DurationMs ms         `json:"durationMs"`
+	Phases     []Phase    `json:"phases,omitempty"`
+	File       string     `json:"file"`
+	Line       int        `json:"line"`
+}
+
+// Phase is one part of a request's duration.
+type Phase struct {
+	Label      string `json:"label"`
+	DurationMs ms     `json:"durationMs"`
+}
+
+// DevJSON is aggregate.Dev in JSON.
+type DevJSON struct {
+	Compiles           int            `json:"compiles"`
+	ServerStarts       int            `json:"serverStarts"`
+	AppSlowRequests    int            `json:"appSlowRequests"`
+	AppSlowThresholdMs ms             `json:"appSlowThresholdMs"`
+	Store              []StoreTagJSON `json:"store"`
+}
+
+// StoreTagJSON is aggregate.StoreTag in JSON.
+type StoreTagJSON struct {
+	Tag      string `json:"tag"`
+	Records  int    `json:"records"`
+	Resets   int    `json:"resets"`
+	MaxSize  int    `json:"maxSize"`
+	LastSize int    `json:"lastSize"`
+	Clears   int    `json:"clears"`
+	Reads    int    `json:"reads"`
+	LastRead int    `json:"lastReadSize"`
+}
+
+// InputJSON is aggregate.Input in JSON.
+type InputJSON struct {
+	Lines          int             `json:"lines"`
+	Bytes          int64           `json:"bytes"`
+	Requests       int             `json:"requests"`
+	Malformed      int             `json:"malformed"`
+	Excluded       int             `json:"excluded"`
+	ExcludedBy     []ExclusionJSON `json:"excludedBy"`
+	Files          []FileJSON      `json:"files"`
+	MalformedLines []MalformedJSON `json:"malformedLines"`
+}
+
+// ExclusionJSON counts what one pattern left out.
+type ExclusionJSON struct {
+	Pattern string `json:"pattern"`
+	Count   int    `json:"count"`
+}
+
+// FileJSON is one input.
+type FileJSON struct {
+	Name      string `json:"name"`
+	Lines     int    `json:"lines"`
+	Bytes     int64  `json:"bytes"`
+	Requests  int    `json:"requests"`
+	Malformed int    `json:"malformed"`
+	Excluded  int    `json:"excluded"`
+	Error     string `json:"error,omitempty"`
+}
+
+// MalformedJSON is a line that could not be read.
+type MalformedJSON struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
+// TimeJSON is the span of the request timestamps.
+type TimeJSON struct {
+	First          time.Time `json:"first"`
+	Last           time.Time `json:"last"`
+	DurationMs     ms        `json:"durationMs"`
+	RequestsPerSec float64   `json:"requestsPerSecond"`
+}
+
+// WriteJSON writes the whole Summary as one JSON document (see Document).
+func WriteJSON(w io.Writer, s *aggregate.Summary, opts Options) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(NewDocument(s, opts))
+}
+
+// NewDocument returns the JSON form of s.
+func NewDocument(s *aggregate.Summary, opts Options) *Document {
+	d := &Document{
+		Schema: Schema,
+		Settings: Settings{
+			Source:           opts.Source,
+			SlowThresholdMs:  ms(s.Slow),
+			PercentileMethod: s.Method.String(),
+			Grouping:         s.Grouping.String(),
+			GroupRules:       s.Rules,
+		},
+		Totals:          statsJSON(&s.Total),
+		Warm:            statsJSON(&s.Warm),
+		Routes:          routesJSON(s.Routes),
+		TopSlowRoutes:   routesJSON(s.Top),
+		SlowestRequests: make([]RequestJSON, 0, len(s.Slowest)),
+		Dev: DevJSON{
+			Compiles:           s.Dev.Compiles,
+			ServerStarts:       s.Dev.Starts,
+			AppSlowRequests:    s.Dev.AppSlow,
+			AppSlowThresholdMs: ms(s.Dev.AppSlowThreshold),
+			Store:              make([]StoreTagJSON, 0, len(s.Dev.Store)),
+		},
+		Input: InputJSON{
+			Lines:          s.Input.Lines,
+			Bytes:          s.Input.Bytes,
+			Requests:       s.Input.Requests,
+			Malformed:      s.Input.Malformed,
+			Excluded:       s.Input.Excluded,
+			ExcludedBy:     make([]ExclusionJSON, 0, len(s.Input.ExcludedBy)),
+			Files:          make([]FileJSON, 0, len(s.Input.Files)),
+			MalformedLines: make([]MalformedJSON, 0, len(s.Input.MalformedLines)),
+		},
+	}
+	for i := range s.Slowest {
+		d.SlowestRequests = append(d.SlowestRequests, requestJSON(&s.Slowest[i]))
+	}
+	for _, t := range s.Dev.Store {
+		d.Dev.Store = append(d.Dev.Store, StoreTagJSON{
+			Tag: t.Tag, Records: t.Records, Resets: t.Resets, MaxSize: t.Max, LastSize: t.Last,
+			Clears: t.Clears, Reads: t.Reads, LastRead: t.LastRead,
+		})
+	}
+	for _, e := range s.Input.ExcludedBy {
+		d.Input.ExcludedBy = append(d.Input.ExcludedBy, ExclusionJSON{Pattern: e.Pattern, Count: e.Count})
+	}
+	for _, f := range s.Input.Files {
+		d.Input.Files = append(d.Input.Files, FileJSON{
+			Name: f.Name, Lines: f.Lines, Bytes: f.Bytes, Requests: f.Requests,
+			Malformed: f.Malformed, Excluded: f.Excluded, Error: f.Err,
+		})
+	}
+	for _, m := range s.Input.MalformedLines {
+		d.Input.MalformedLines = append(d.Input.MalformedLines, MalformedJSON{File: m.File, Line: m.Line, Message: m.Msg})
+	}
+	if !s.First.IsZero() {
+		span := s.Last.Sub(s.First)
+		t := &TimeJSON{First: s.First.UTC(), Last: s.Last.UTC(), DurationMs: ms(span)}
+		if span > 0 {
+			t.RequestsPerSec = round3(float64(s.Total.Count) / span.Seconds())
+		}
+		d.Time = t
+	}
+	return d
+}
+
+func statsJSON(st *aggregate.Stats) StatsJSON {
+	j := StatsJSON{
+		Count:     st.Count,
+		Slow:      st.Slow,
+		Cold:      st.Cold,
+		Errors5xx: st.Errors,
+		Status: StatusJSON{
+			S1xx: st.Status[1], S2xx: st.Status[2], S3xx: st.Status[3],
+			S4xx: st.Status[4], S5xx: st.Status[5], None: st.Status[0],
+		},
+		SumMs:  ms(st.Sum),
+		MinMs:  ms(st.Min),
+		MaxMs:  ms(st.Max),
+		MeanMs: ms(st.Mean),
+		P50Ms:  ms(st.P50),
+		P95Ms:  ms(st.P95),
+		P99Ms:  ms(st.P99),
+	}
+	if st.Count > 0 {
+		j.SlowRate = round1(float64(st.Slow) * 100 / float64(st.Count))
+	}
+	return j
+}
+
+func routesJSON(rs []aggregate.Route) []RouteJSON {
+	out := make([]RouteJSON, len(rs))
+	for i := range rs {
+		out[i] = RouteJSON{Method: rs[i].Method, Route: rs[i].Route, StatsJSON: statsJSON(&rs[i].Stats)}
+	}
+	return out
+}
+
+func requestJSON(r *parser.Record) RequestJSON {
+	j := RequestJSON{
+		Method:     r.Method,
+		Path:       r.Path,
+		Status:     r.Status,
+		DurationMs: ms(r.Duration),
+		File:       r.File,
+		Line:       r.Line,
+	}
+	if !r.Time.IsZero() {
+		t := r.Time.UTC()
+		j.Time = &t
+	}
+	for _, p := range r.Phases {
+		j.Phases = append(j.Phases, Phase{Label: p.Label, DurationMs: ms(p.Duration)})
+	}
+	return j
+}
+
+func round1(v float64) float64 { return float64(int64(v*10+0.5)) / 10 }
+func round3(v float64) float64 { return float64(int64(v*1000+0.5)) / 1000 }

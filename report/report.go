@@ -1,0 +1,126 @@
+// Package report renders an aggregate.Summary: a table for people, the
+// in-app endpoint's JSON object, and a complete JSON document for
+// machines. It computes nothing: every number comes from the Summary, and
+// only its presentation (units, rounding, layout) is decided here.
+//
+// Machine formats print durations as numbers of milliseconds, exact to
+// the nanosecond; human formats scale them ("850µs", "145ms", "2.35s").
+// The same Summary always gives the same bytes.
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/reqstats/reqstats/aggregate"
+)
+
+// Options configures how a Summary is written.
+type Options struct {
+	Color bool // ANSI colour and bold, for a terminal
+	Width int  // terminal width for the table; default 80
+	// Source names the log format the requests came from ("next").
+	Source string
+	// Version is reqstats' own version, written into JSON output.
+	Version string
+}
+
+// WriteFunc writes a Summary in one format.
+type WriteFunc func(w io.Writer, s *aggregate.Summary, opts Options) error
+
+var writers = map[string]WriteFunc{
+	"table": WriteTable,
+	"api":   WriteAPI,
+	"json":  WriteJSON,
+}
+
+// Formats returns the names of the formats, sorted.
+func Formats() []string {
+	names := make([]string, 0, len(writers))
+	for name := range writers {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// WriterFor returns the WriteFunc for the format named name.
+func WriterFor(name string) (WriteFunc, error) {
+	if w, ok := writers[name]; ok {
+		return w, nil
+	}
+	return nil, fmt.Errorf("unknown format %q (want %s)", name, strings.Join(Formats(), ", "))
+}
+
+// Millis formats d as an exact decimal number of milliseconds, the way
+// JavaScript prints a number: 145, 1.835, 0.85, 4100.
+func Millis(d time.Duration) string {
+	neg := d < 0
+	if neg {
+		d = -d
+	}
+	whole := int64(d / time.Millisecond)
+	frac := int64(d % time.Millisecond)
+	s := strconv.FormatInt(whole, 10)
+	if frac != 0 {
+		f := fmt.Sprintf("%06d", frac)
+		s += "." + strings.TrimRight(f, "0")
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// Human formats d with three significant digits in the largest unit that
+// keeps it at least 1: "850µs", "1.84ms", "145ms", "2.35s", "2m12s".
+func Human(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "0"
+	case d < time.Microsecond:
+		return strconv.FormatInt(int64(d), 10) + "ns"
+	case d < time.Millisecond:
+		return sig3(float64(d)/1e3) + "µs"
+	case d < time.Second:
+		return sig3(float64(d)/1e6) + "ms"
+	case d < time.Minute:
+		return sig3(float64(d)/1e9) + "s"
+	}
+	d = d.Round(time.Second)
+	m, s := d/time.Minute, (d%time.Minute)/time.Second
+	if s == 0 {
+		return fmt.Sprintf("%dm", m)
+	}
+	return fmt.Sprintf("%dm%02ds", m, s)
+}
+
+// sig3 formats v, at least 1, with three significant digits and no
+// trailing zeros: 1.84, 12.3, 145, 1000.
+func sig3(v float64) string {
+	var s string
+	switch {
+	case v < 10:
+		s = strconv.FormatFloat(v, 'f', 2, 64)
+	case v < 100:
+		s = strconv.FormatFloat(v, 'f', 1, 64)
+	default:
+		s = strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
+// Percent formats part/whole as a percentage with one decimal, "3.4%".
+func Percent(part, whole int) string {
+	if whole == 0 {
+		return "0%"
+	}
+	return strconv.FormatFloat(float64(part)*100/float64(whole), 'f', 1, 64) + "%"
+}

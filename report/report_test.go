@@ -1,0 +1,158 @@
+package report
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/reqstats/reqstats/aggregate"
+	"github.com/reqstats/reqstats/parser"
+)
+
+func TestToFixed1MatchesJavaScript(t *testing.T) {
+	// Expected values are what (x).toFixed(1) prints in Node.
+	tests := []struct {
+		v    float64
+		want string
+	}{
+		{0, "0.0"},
+		{7.142857142857143, "7.1"},
+		{0.25, "0.3"},  // exactly halfway: JavaScript rounds up, Go's strconv to even
+		{0.35, "0.3"},  // 0.35 is 0.34999… in binary
+		{12.5, "12.5"}, // one decimal already
+		{2.45, "2.5"},  // 2.4500000000000001776…
+		{99.95, "100.0"},
+		{100, "100.0"},
+		{1 / 3.0 * 100, "33.3"},
+	}
+	for _, tt := range tests {
+		if got := toFixed1(tt.v); got != tt.want {
+			t.Errorf("toFixed1(%v) = %q, want %q", tt.v, got, tt.want)
+		}
+	}
+	if got := slowRate(0, 0); got != "0%" {
+		t.Errorf("slowRate(0, 0) = %q, want 0%%", got)
+	}
+	if got := slowRate(3, 42); got != "7.1%" {
+		t.Errorf("slowRate(3, 42) = %q, want 7.1%%", got)
+	}
+}
+
+func TestMathRound(t *testing.T) {
+	ms := time.Millisecond
+	tests := []struct {
+		sum   time.Duration
+		count int
+		want  int64
+	}{
+		{5 * ms, 2, 3}, // 2.5 rounds up, as Math.round does
+		{7 * ms, 2, 4},
+		{1835 * time.Microsecond, 1, 2},
+		{1499 * time.Microsecond, 1, 1},
+		{0, 0, 0},
+	}
+	for _, tt := range tests {
+		if got := mathRound(tt.sum, tt.count); got != tt.want {
+			t.Errorf("mathRound(%v, %d) = %d, want %d", tt.sum, tt.count, got, tt.want)
+		}
+	}
+}
+
+func TestMillisAndHuman(t *testing.T) {
+	tests := []struct {
+		d             time.Duration
+		millis, human string
+	}{
+		{145 * time.Millisecond, "145", "145ms"},
+		{1835 * time.Microsecond, "1.835", "1.83ms"},
+		{850 * time.Microsecond, "0.85", "850µs"},
+		{4100 * time.Millisecond, "4100", "4.1s"},
+		{132 * time.Second, "132000", "2m12s"},
+		{time.Nanosecond, "0.000001", "1ns"},
+		{0, "0", "0"},
+	}
+	for _, tt := range tests {
+		if got := Millis(tt.d); got != tt.millis {
+			t.Errorf("Millis(%v) = %q, want %q", tt.d, got, tt.millis)
+		}
+		if got := Human(tt.d); got != tt.human {
+			t.Errorf("Human(%v) = %q, want %q", tt.d, got, tt.human)
+		}
+	}
+}
+
+func TestTableFitsWidth(t *testing.T) {
+	s := summaryOf(t, strings.Repeat(" GET /api/a/very/long/route/name/that/goes/on/and/on/and/on/forever 200 in 12ms\n", 3)+
+		"[middleware] ✓ METRIC RECORDED, new size: 3\n[middleware] ✓ METRIC RECORDED, new size: 1\n")
+	for _, width := range []int{72, 80, 120} {
+		var b strings.Builder
+		if err := WriteTable(&b, s, Options{Width: width}); err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(b.String(), "\n") {
+			if n := visibleLen(line); n > width {
+				t.Errorf("width %d: line of %d columns: %q", width, n, line)
+			}
+		}
+	}
+}
+
+func TestTableColor(t *testing.T) {
+	s := summaryOf(t, " GET /a 500 in 3s\n")
+	var plain, color strings.Builder
+	WriteTable(&plain, s, Options{})
+	WriteTable(&color, s, Options{Color: true})
+	if strings.Contains(plain.String(), "\x1b[") {
+		t.Error("colour without Options.Color")
+	}
+	if !strings.Contains(color.String(), sgrRed) {
+		t.Error("no red for a slow 5xx with Options.Color")
+	}
+}
+
+func summaryOf(t *testing.T, log string) *aggregate.Summary {
+	t.Helper()
+	p, _ := parser.New(parser.Options{})
+	a := aggregate.New(aggregate.Options{ByMethod: true})
+	sc := parser.NewScanner(strings.NewReader(log), "dev.log", p)
+	for sc.Scan() {
+		a.Add(sc.Event())
+	}
+	a.AddInput("dev.log", sc.Lines(), sc.Bytes(), nil)
+	return a.Summary()
+}
+
+func ExampleWriteTable() {
+	p, _ := parser.New(parser.Options{})
+	a := aggregate.New(aggregate.Options{ByMethod: true, Top: 2})
+	sc := parser.NewScanner(strings.NewReader(` GET /api/users/42 200 in 145ms
+ GET /api/users/7 200 in 160ms
+ POST /api/report 500 in 2.4s
+`), "dev-server.log", p)
+	for sc.Scan() {
+		a.Add(sc.Event())
+	}
+	a.AddInput("dev-server.log", sc.Lines(), sc.Bytes(), nil)
+	WriteTable(os.Stdout, a.Summary(), Options{Width: 72})
+	// Output:
+	// reqstats · dev-server.log · 3 lines · 3 requests
+	//
+	//        requests  slow >2s          p50     p95     p99     max    mean
+	// all           3  1 (33.3%)       160ms    2.4s    2.4s    2.4s   902ms
+	// status 2xx 2 · 5xx 1
+	// percentiles: as the in-app endpoint, x[floor(n·p)] · min 145ms
+	//
+	// Slowest routes (by mean)
+	// route                         count    mean     p95     max   slow
+	// POST /api/report                  1    2.4s    2.4s    2.4s 100.0%
+	// GET /api/users/[id]               2   152ms   160ms   160ms   0.0%
+	//
+	// Busiest routes
+	// GET /api/users/[id]      ████████████████████████████████████████████ 2
+	// POST /api/report         ██████████████████████                       1
+	//
+	// Slowest requests
+	//    2.4s POST    /api/report                         500 dev-server.log:3
+	//   160ms GET     /api/users/7                        200 dev-server.log:2
+}

@@ -1,0 +1,352 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/reqstats/reqstats/aggregate"
+)
+
+// WriteTable writes the Summary for people: the totals, the slowest
+// routes, the busiest routes as bars, the slowest requests, and what the
+// dev log says beyond requests. It fits opts.Width columns (80 by
+// default) and uses colour only when opts.Color is set.
+func WriteTable(w io.Writer, s *aggregate.Summary, opts Options) error {
+	t := &table{w: bufio.NewWriter(w), color: opts.Color, width: opts.Width}
+	if t.width <= 0 {
+		t.width = 80
+	}
+	t.width = max(t.width, 72) // the totals need 70 columns
+	t.header(s, opts)
+	t.totals(s)
+	if s.Total.Count > 0 {
+		t.topRoutes(s)
+		t.volume(s)
+		t.slowest(s)
+	}
+	t.dev(s)
+	return t.w.Flush()
+}
+
+type table struct {
+	w     *bufio.Writer
+	color bool
+	width int
+}
+
+const (
+	sgrBold  = "\x1b[1m"
+	sgrDim   = "\x1b[2m"
+	sgrRed   = "\x1b[31m"
+	sgrReset = "\x1b[0m"
+)
+
+func (t *table) paint(sgr, s string) string {
+	if !t.color || s == "" {
+		return s
+	}
+	return sgr + s + sgrReset
+}
+
+func (t *table) printf(format string, args ...any) { fmt.Fprintf(t.w, format, args...) }
+
+func (t *table) title(s string) { t.printf("\n%s\n", t.paint(sgrBold, s)) }
+
+func (t *table) header(s *aggregate.Summary, opts Options) {
+	in := &s.Input
+	names := make([]string, 0, len(in.Files))
+	for _, f := range in.Files {
+		names = append(names, f.Name)
+	}
+	what := strings.Join(names, ", ")
+	if len(names) > 3 {
+		what = fmt.Sprintf("%d inputs", len(names))
+	}
+	parts := []string{what, plural(in.Lines, "line"), plural(s.Total.Count, "request")}
+	if opts.Source != "" {
+		parts[2] += " (" + opts.Source + ")"
+	}
+	if in.Malformed > 0 {
+		parts = append(parts, t.paint(sgrRed, fmt.Sprintf("%d malformed", in.Malformed)))
+	}
+	if in.Excluded > 0 {
+		parts = append(parts, fmt.Sprintf("%d excluded", in.Excluded))
+	}
+	t.printf("%s\n", t.paint(sgrBold, "reqstats")+" · "+strings.Join(parts, " · "))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return group(n) + " " + word + "s"
+}
+
+// group writes n with thousands separators: 12,345.
+func group(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 || len(s) <= 3 {
+		return s
+	}
+	var b strings.Builder
+	lead := len(s) % 3
+	if lead > 0 {
+		b.WriteString(s[:lead])
+	}
+	for i := lead; i < len(s); i += 3 {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(s[i : i+3])
+	}
+	return b.String()
+}
+
+func (t *table) totals(s *aggregate.Summary) {
+	t.printf("\n")
+	if s.Total.Count == 0 {
+		t.printf("No requests found.\n")
+		return
+	}
+	row := func(label string, st *aggregate.Stats, slow bool) {
+		slowCol := ""
+		if slow {
+			slowCol = fmt.Sprintf("%d (%s)", st.Slow, Percent(st.Slow, st.Count))
+			if st.Slow > 0 {
+				slowCol = t.paint(sgrRed, slowCol)
+			}
+		}
+		t.printf("%-6s %8s  %-s%s %7s %7s %7s %7s %7s\n", label, group(st.Count), slowCol,
+			strings.Repeat(" ", max(0, 13-visibleLen(slowCol))),
+			Human(st.P50), Human(st.P95), Human(st.P99), Human(st.Max), Human(st.Mean))
+	}
+	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("%-6s %8s  %-13s %7s %7s %7s %7s %7s", "", "requests", "slow >"+Human(s.Slow), "p50", "p95", "p99", "max", "mean")))
+	row("all", &s.Total, true)
+	if s.Total.Cold > 0 && s.Warm.Count > 0 {
+		row("warm", &s.Warm, true)
+		t.printf("%-6s %8s  %s\n", "cold", group(s.Total.Cold), t.paint(sgrDim, "waited for a compile; left out of warm"))
+	}
+	st := &s.Total
+	var classes []string
+	for c := 1; c <= 5; c++ {
+		if st.Status[c] > 0 {
+			label := fmt.Sprintf("%dxx %s", c, group(st.Status[c]))
+			if c == 5 {
+				label = t.paint(sgrRed, label)
+			}
+			classes = append(classes, label)
+		}
+	}
+	if st.Status[0] > 0 {
+		classes = append(classes, "none "+group(st.Status[0]))
+	}
+	t.printf("%-6s %s\n", "status", strings.Join(classes, " · "))
+	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("percentiles: %s · min %s", methodNote(s.Method), Human(st.Min))))
+}
+
+func methodNote(m aggregate.Method) string {
+	switch m {
+	case aggregate.NearestRank:
+		return "nearest rank, x[ceil(n·p)-1]"
+	case aggregate.Linear:
+		return "linear interpolation (type 7)"
+	}
+	return "as the in-app endpoint, x[floor(n·p)]"
+}
+
+// visibleLen is the width of s on a terminal: its runes, less escapes.
+func visibleLen(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		if s[i] == 0x1b {
+			j := strings.IndexByte(s[i:], 'm')
+			if j < 0 {
+				break
+			}
+			i += j + 1
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		n++
+	}
+	return n
+}
+
+// fit cuts s to n columns, marking the cut with "…".
+func fit(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// routeLabel is "GET /x", or "/x" when routes are not split by method.
+func routeLabel(k aggregate.Key) string {
+	if k.Method == "" {
+		return k.Route
+	}
+	return k.Method + " " + k.Route
+}
+
+func (t *table) topRoutes(s *aggregate.Summary) {
+	t.title("Slowest routes (by mean)")
+	// count mean p95 max slow: 6+8+8+8+7 = 37 columns, plus gaps.
+	nameW := t.width - 44
+	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("%-*s %6s %7s %7s %7s %6s", nameW, "route", "count", "mean", "p95", "max", "slow")))
+	for _, r := range s.Top {
+		slow := Percent(r.Slow, r.Count)
+		if r.Slow > 0 {
+			slow = t.paint(sgrRed, fmt.Sprintf("%6s", slow))
+		} else {
+			slow = fmt.Sprintf("%6s", slow)
+		}
+		t.printf("%-*s %6s %7s %7s %7s %s\n", nameW, fit(routeLabel(r.Key), nameW),
+			group(r.Count), Human(r.Mean), Human(r.P95), Human(r.Max), slow)
+	}
+	if n := len(s.Routes) - len(s.Top); n > 0 {
+		t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("… and %s (-o json lists every route)", plural(n, "more route"))))
+	}
+}
+
+func (t *table) volume(s *aggregate.Summary) {
+	t.title("Busiest routes")
+	n := min(len(s.Routes), 10)
+	nameW := min(32, t.width/3)
+	countW := len(group(s.Routes[0].Count))
+	barW := t.width - nameW - countW - 3
+	top := s.Routes[0].Count
+	for _, r := range s.Routes[:n] {
+		bar := max(1, r.Count*barW/top)
+		t.printf("%-*s %s %*s\n", nameW, fit(routeLabel(r.Key), nameW), strings.Repeat("█", bar)+strings.Repeat(" ", barW-bar), countW, group(r.Count))
+	}
+}
+
+func (t *table) slowest(s *aggregate.Summary) {
+	t.title("Slowest requests")
+	whereW := 0
+	for _, r := range s.Slowest {
+		whereW = max(whereW, utf8.RuneCountInString(fmt.Sprintf("%s:%d", r.File, r.Line)))
+	}
+	// duration, method, path, status, file:line, with a space between each.
+	pathW := max(t.width-7-7-3-whereW-4, 12)
+	for _, r := range s.Slowest {
+		status := "   "
+		if r.Status > 0 {
+			status = strconv.Itoa(r.Status)
+		}
+		where := fmt.Sprintf("%s:%d", r.File, r.Line)
+		t.printf("%7s %-7s %-*s %s %s\n", Human(r.Duration), r.Method, pathW, fit(r.Path, pathW), status, t.paint(sgrDim, where))
+	}
+}
+
+func (t *table) dev(s *aggregate.Summary) {
+	d := &s.Dev
+	in := &s.Input
+	var lines []string
+	if d.Compiles > 0 || d.Starts > 0 {
+		l := fmt.Sprintf("compiles     %s · server starts %s", group(d.Compiles), group(d.Starts))
+		if d.Starts > 1 {
+			l += fmt.Sprintf(" (%s)", plural(d.Starts-1, "restart"))
+		}
+		lines = append(lines, l)
+	}
+	for _, st := range d.Store {
+		lines = append(lines, "store        "+storeSentence(st, s.Total.Count))
+	}
+	if d.AppSlow > 0 {
+		l := fmt.Sprintf("app slow     the app warned of %s", plural(d.AppSlow, "slow request"))
+		if d.AppSlowThreshold > 0 {
+			l += " (over " + Human(d.AppSlowThreshold) + ")"
+		}
+		lines = append(lines, l)
+	}
+	if in.Excluded > 0 {
+		var by []string
+		for _, e := range in.ExcludedBy {
+			by = append(by, fmt.Sprintf("%s %s", e.Pattern, group(e.Count)))
+		}
+		lines = append(lines, fmt.Sprintf("excluded     %s: %s", plural(in.Excluded, "request"), strings.Join(by, ", ")))
+	}
+	if in.Malformed > 0 {
+		lines = append(lines, t.paint(sgrRed, fmt.Sprintf("malformed    %s could not be read:", plural(in.Malformed, "request line"))))
+		for _, m := range in.MalformedLines {
+			lines = append(lines, "  "+fit(m.Error(), t.width-2))
+		}
+		if more := in.Malformed - len(in.MalformedLines); more > 0 {
+			lines = append(lines, fmt.Sprintf("  … and %d more", more))
+		}
+	}
+	for _, f := range in.Files {
+		if f.Err != "" {
+			lines = append(lines, t.paint(sgrRed, "unreadable   "+f.Name+": "+f.Err))
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	t.title("Dev log")
+	for _, l := range lines {
+		t.printf("%s\n", wrap(l, t.width, 13))
+	}
+}
+
+// wrap breaks s at spaces so that no line is wider than width, indenting
+// the lines after the first by indent columns.
+func wrap(s string, width, indent int) string {
+	if visibleLen(s) <= width {
+		return s
+	}
+	var b strings.Builder
+	col := 0
+	for i, word := range strings.Split(s, " ") {
+		n := visibleLen(word)
+		if i > 0 {
+			if col+1+n > width && col > indent {
+				b.WriteString("\n" + strings.Repeat(" ", indent))
+				col = indent
+			} else {
+				b.WriteByte(' ')
+				col++
+			}
+		}
+		b.WriteString(word)
+		col += n
+	}
+	return b.String()
+}
+
+// storeSentence explains in one sentence what a tag said about the app's
+// in-memory metrics store.
+func storeSentence(st aggregate.StoreTag, requests int) string {
+	tag := "[" + st.Tag + "]"
+	if st.Tag == "" {
+		tag = "(untagged)"
+	}
+	var parts []string
+	if st.Records > 0 {
+		parts = append(parts, fmt.Sprintf("%s %s, largest size %d, last %d", tag, plural(st.Records, "METRIC RECORDED line"), st.Max, st.Last))
+		if st.Resets > 0 {
+			parts = append(parts, fmt.Sprintf("the size fell back %s: each is a new module instance (hot reload or a separate runtime) starting an empty store, so the in-app endpoint saw at most %d of the %d requests here", plural(st.Resets, "time"), st.Max, requests))
+		}
+	}
+	if st.Reads > 0 {
+		read := fmt.Sprintf("summed up the store %s, last seeing %d entries", plural(st.Reads, "time"), st.LastRead)
+		if st.Records == 0 {
+			read = tag + " " + read
+		}
+		if st.LastRead < requests {
+			read += fmt.Sprintf(" while the log holds %d requests", requests)
+		}
+		parts = append(parts, read)
+	}
+	if st.Clears > 0 {
+		parts = append(parts, "cleared "+plural(st.Clears, "time"))
+	}
+	return strings.Join(parts, "; ")
+}
