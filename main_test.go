@@ -1,0 +1,247 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"flag"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf16"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// runCLI runs reqstats in-process and returns its exit status, stdout and
+// stderr.
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// golden compares got with testdata/name, or rewrites it with -update. A
+// mismatch leaves the output in testdata/name.got for diffing.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		os.WriteFile(path+".got", []byte(got), 0o644)
+		diff, _ := exec.Command("diff", "-u", path, path+".got").CombinedOutput()
+		t.Errorf("output differs from %s (see %s.got):\n%s", path, path, diff)
+	} else {
+		os.Remove(path + ".got")
+	}
+}
+
+func TestGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"dev-server.table", []string{"testdata/dev-server.log"}, 0},
+		{"dev-server.api.json", []string{"-o", "api", "testdata/dev-server.log"}, 0},
+		{"dev-server.json", []string{"-o", "json", "testdata/dev-server.log"}, 0},
+		{"next16-color.table", []string{"testdata/next16-color.log"}, 0},
+		{"next16-color.api.json", []string{"-o", "api", "testdata/next16-color.log"}, 0},
+		{"dev-server.linear.table", []string{"--percentile-method", "linear", "--slow", "1s", "--top", "3", "--group", "none", "--by-method=false", "testdata/dev-server.log"}, 0},
+		{"empty.table", []string{"testdata/empty.log"}, 0},
+		{"empty.api.json", []string{"-o", "api", "testdata/empty.log"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, "", tt.args...)
+			if code != tt.code {
+				t.Errorf("exit status %d, want %d; stderr:\n%s", code, tt.code, errOut)
+			}
+			golden(t, tt.name, out)
+			golden(t, tt.name+".stderr", errOut)
+		})
+	}
+}
+
+// TestSameBytesWhateverTheInput checks that a log gives the same -o api
+// and -o json bytes read from a file, from a pipe, gzipped, as UTF-16 and
+// with CRLF line endings.
+func TestSameBytesWhateverTheInput(t *testing.T) {
+	log, err := os.ReadFile("testdata/dev-server.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(log)
+	zw.Close()
+	// A misleading name: gzip is known by its bytes.
+	gzPath := filepath.Join(dir, "dev-server.txt")
+	os.WriteFile(gzPath, gz.Bytes(), 0o644)
+	// PowerShell 5.1 redirection: UTF-16LE with a byte-order mark, CRLF.
+	crlf := strings.ReplaceAll(string(log), "\n", "\r\n")
+	u16 := []byte{0xff, 0xfe}
+	for _, u := range utf16.Encode([]rune(crlf)) {
+		u16 = append(u16, byte(u), byte(u>>8))
+	}
+	u16Path := filepath.Join(dir, "ps.log")
+	os.WriteFile(u16Path, u16, 0o644)
+
+	for _, format := range []string{"api", "json"} {
+		_, want, _ := runCLI(t, "", "-o", format, "testdata/dev-server.log")
+		want = strings.ReplaceAll(want, "testdata/dev-server.log", "X")
+		for _, c := range []struct {
+			name, stdin string
+			args        []string
+		}{
+			{"pipe", string(log), []string{"-o", format}},
+			{"dash", string(log), []string{"-o", format, "-"}},
+			{"gzip", "", []string{"-o", format, gzPath}},
+			{"utf-16", "", []string{"-o", format, u16Path}},
+			{"crlf pipe", crlf, []string{"-o", format}},
+		} {
+			code, got, errOut := runCLI(t, c.stdin, c.args...)
+			for _, name := range []string{gzPath, u16Path, "-"} {
+				got = strings.ReplaceAll(got, `"`+name+`"`, `"X"`)
+			}
+			if format == "json" { // byte counts differ with the encoding
+				got = regexp.MustCompile(`"bytes": \d+`).ReplaceAllString(got, `"bytes": 0`)
+				want := regexp.MustCompile(`"bytes": \d+`).ReplaceAllString(want, `"bytes": 0`)
+				if got != want {
+					t.Errorf("%s -o %s differs from the plain file:\n%s", c.name, format, got)
+				}
+			} else if got != want {
+				t.Errorf("%s -o %s differs from the plain file:\n%s", c.name, format, got)
+			}
+			if code != 0 {
+				t.Errorf("%s: exit %d, stderr %s", c.name, code, errOut)
+			}
+		}
+	}
+}
+
+// TestAPIRecomputed recomputes the -o api numbers from the log with a
+// separate, simple reading of Next's request lines and the endpoint's
+// formulas, and compares.
+func TestAPIRecomputed(t *testing.T) {
+	for _, file := range []string{"testdata/dev-server.log", "testdata/next16-color.log"} {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			data, _ := os.ReadFile(file)
+			ansi := regexp.MustCompile("\x1b?\\[[0-9;]*m")
+			line := regexp.MustCompile(`^\s*(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (/\S*) (\d{3}) in (\d+(?:\.\d+)?)(µs|ms|s|min)(?: \(|$)`)
+			var durs []float64 // ms
+			for _, l := range strings.Split(string(data), "\n") {
+				l = strings.TrimRight(ansi.ReplaceAllString(l, ""), "\r ")
+				m := line.FindStringSubmatch(l)
+				if m == nil || strings.HasPrefix(m[2], "/_next/") || strings.HasPrefix(m[2], "/__nextjs") {
+					continue
+				}
+				v, _ := strconv.ParseFloat(m[4], 64)
+				v *= map[string]float64{"µs": 0.001, "ms": 1, "s": 1000, "min": 60000}[m[5]]
+				durs = append(durs, math.Round(v*1000)/1000)
+			}
+			slices.Sort(durs)
+			n := len(durs)
+			slow := 0
+			for _, d := range durs {
+				if d > 2000 {
+					slow++
+				}
+			}
+			pct := func(p float64) string {
+				return strconv.FormatFloat(durs[int(math.Floor(float64(n)*p))], 'f', -1, 64) + "ms"
+			}
+			_, out, _ := runCLI(t, "", "-o", "api", file)
+			var got struct {
+				TotalRequests   int
+				SlowRequests    int
+				SlowRequestRate string
+				Percentiles     struct{ P50, P95, P99 string }
+			}
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatal(err)
+			}
+			rate := strconv.FormatFloat(float64(slow)/float64(n)*100, 'f', 1, 64) + "%"
+			if got.TotalRequests != n || got.SlowRequests != slow || got.SlowRequestRate != rate ||
+				got.Percentiles.P50 != pct(0.5) || got.Percentiles.P95 != pct(0.95) || got.Percentiles.P99 != pct(0.99) {
+				t.Errorf("-o api: %+v\nrecomputed: total %d slow %d rate %s p50 %s p95 %s p99 %s",
+					got, n, slow, rate, pct(0.5), pct(0.95), pct(0.99))
+			}
+		})
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "core.bin")
+	os.WriteFile(bin, []byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00>\x00\x01\x00\x00\x00"+strings.Repeat("\x00\xff\x13", 5000)), 0o644)
+	huge := filepath.Join(dir, "one-line.log")
+	os.WriteFile(huge, []byte(strings.Repeat("a", 5<<20)+" GET /huge 200 in 5ms"), 0o644)
+
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string // a line stderr must hold
+	}{
+		{"missing file", []string{"nope.log"}, 1, "reqstats: open nope.log: no such file or directory\n"},
+		{"missing file among good ones", []string{"-o", "api", "nope.log", "testdata/dev-server.log"}, 1, "reqstats: open nope.log: no such file or directory\n"},
+		{"directory", []string{"testdata"}, 1, "reqstats: read testdata: is a directory\n"},
+		{"binary file", []string{bin}, 0, "reqstats: " + bin + ": binary file, no requests found\n"},
+		{"5 MB single line", []string{"-o", "api", huge}, 0, ""},
+		{"unknown flag", []string{"--nope"}, 2, "reqstats: unknown flag: --nope\n"},
+		{"bad format", []string{"-o", "xml", "x.log"}, 2, "reqstats: unknown format \"xml\" (want api, json, table)\n"},
+		{"bad slow", []string{"--slow", "fast"}, 2, "reqstats: --slow: bad duration \"fast\" (want e.g. 2s, 500ms or 2000)\n"},
+		{"bad method", []string{"--percentile-method", "median"}, 2, "reqstats: --percentile-method: unknown percentile method \"median\" (want endpoint, nearest-rank or linear)\n"},
+		{"bad rule", []string{"--group-rule", "([=x"}, 2, ""},
+		{"bad top", []string{"--top", "0"}, 2, "reqstats: --top must be at least 1, not 0\n"},
+		{"help", []string{"-h"}, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, "", tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d; stderr %q", code, tt.code, errOut)
+			}
+			if tt.stderr != "" && !strings.Contains(errOut, tt.stderr) {
+				t.Errorf("stderr %q, want it to hold %q", errOut, tt.stderr)
+			}
+			if tt.code == 2 && strings.Count(errOut, "\n") != 1 {
+				t.Errorf("usage error took %d lines, want one: %q", strings.Count(errOut, "\n"), errOut)
+			}
+			if tt.name == "missing file among good ones" && !strings.Contains(out, `"totalRequests": 21`) {
+				t.Errorf("the good file was not reported:\n%s", out)
+			}
+			if tt.name == "5 MB single line" && !strings.Contains(out, `"path": "/huge"`) {
+				t.Errorf("the request at the end of a 5 MB line was lost:\n%s", out)
+			}
+			if tt.name == "help" && !strings.Contains(out, "Usage:") {
+				t.Errorf("-h printed no usage:\n%s", out)
+			}
+		})
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := runCLI(t, "", "--version")
+	if code != 0 || !strings.HasPrefix(out, "reqstats ") {
+		t.Errorf("--version: %d %q", code, out)
+	}
+}

@@ -1,0 +1,239 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/reqstats/reqstats/aggregate"
+	"github.com/reqstats/reqstats/report"
+)
+
+// options is the command line, checked.
+type options struct {
+	files   []string
+	format  string
+	write   report.WriteFunc
+	agg     aggregate.Options
+	color   string // auto, always, never
+	version bool
+}
+
+// usageError is a mistake on the command line: exit status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+func (e usageError) ExitCode() int { return 2 }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+const usageHead = `reqstats rebuilds the request-latency summary of a Next.js app from its
+dev-server log: totals, slow requests, p50/p95/p99, the slowest routes,
+cold (compiling) against warm requests, and the app's own metrics-store
+lines, without touching the app.
+
+Usage:
+  reqstats [flags] [file ...]
+
+With no file, reqstats reads standard input when it is a pipe, and
+./dev-server.log otherwise. "-" names standard input. Gzip input is
+recognised by its first bytes.
+
+Examples:
+  next dev 2>&1 | tee dev-server.log | reqstats
+  reqstats dev-server.log
+  reqstats -o api dev-server.log        # what GET /api/performance/metrics would return
+  reqstats -o json logs/*.log.gz > summary.json
+  reqstats --slow 500ms --top 20 --exclude '/api/health' dev-server.log
+
+Flags:
+`
+
+const usageTail = `
+Exit status: 0 when all went well, 1 when an input could not be read
+(the others are still read and reported), 2 for a usage error.
+`
+
+// newFlagSet declares the flags into o.
+func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("reqstats", pflag.ContinueOnError)
+	fs.SortFlags = false
+	fs.SetOutput(io.Discard)
+	fs.StringVarP(&o.format, "format", "o", "table", "output format: "+strings.Join(report.Formats(), ", "))
+	fs.StringVar(&raw.slow, "slow", "2s", "a request slower than this is slow (2s, 500ms, or a number of ms)")
+	fs.IntVar(&o.agg.Top, "top", 10, "how many slowest routes and requests to list")
+	fs.StringVar(&raw.method, "percentile-method", "endpoint", "endpoint (x[floor(n·p)], as the in-app endpoint), nearest-rank or linear")
+	fs.StringVar(&raw.group, "group", "", "route grouping: auto (ids become [id]) or none (raw paths); default auto, none for -o api")
+	fs.StringArrayVar(&raw.rules, "group-rule", nil, "rewrite paths: 'REGEX=REPLACEMENT' (repeatable), e.g. '^/blog/[^/]+=/blog/[slug]'")
+	fs.BoolVar(&raw.byMethod, "by-method", true, "one route per method and path (default true, false for -o api)")
+	fs.StringArrayVar(&raw.include, "include", nil, "count only paths matching this glob (repeatable; * within a segment, ** across)")
+	fs.StringArrayVar(&raw.exclude, "exclude", nil, "leave out paths matching this glob (repeatable)")
+	fs.BoolVar(&o.agg.KeepInternal, "keep-internal", false, "count Next's own requests (/_next/**, /__nextjs**, *.hot-update.json)")
+	fs.StringVar(&raw.coldCompile, "cold-compile", "100ms", "a request whose compile phase is at least this long is cold")
+	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never (NO_COLOR is honoured)")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.BoolP("help", "h", false, "show this help")
+	return fs
+}
+
+// rawFlags are flag values that need checking before use.
+type rawFlags struct {
+	slow, method, group, coldCompile string
+	rules, include, exclude          []string
+	byMethod                         bool
+}
+
+// usage writes the help text.
+func usage(w io.Writer) {
+	var o options
+	var raw rawFlags
+	fs := newFlagSet(&o, &raw)
+	fmt.Fprint(w, usageHead)
+	fmt.Fprint(w, fs.FlagUsagesWrapped(80))
+	fmt.Fprint(w, usageTail)
+}
+
+// parseOptions reads and checks the command line. It returns
+// pflag.ErrHelp for -h/--help, and a usageError for anything wrong.
+func parseOptions(args []string) (*options, error) {
+	o := &options{}
+	var raw rawFlags
+	fs := newFlagSet(o, &raw)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return nil, err
+		}
+		return nil, usageError{err}
+	}
+	if help, _ := fs.GetBool("help"); help {
+		return nil, pflag.ErrHelp
+	}
+	o.files = fs.Args()
+
+	var err error
+	if o.write, err = report.WriterFor(o.format); err != nil {
+		return nil, usageError{err}
+	}
+	api := o.format == "api"
+	if o.agg.Slow, err = parseDuration(raw.slow); err != nil {
+		return nil, usagef("--slow: %v", err)
+	}
+	if o.agg.Slow == 0 {
+		o.agg.Slow = 1 // "0": every request that took any time is slow
+	}
+	if o.agg.ColdCompile, err = parseDuration(raw.coldCompile); err != nil {
+		return nil, usagef("--cold-compile: %v", err)
+	}
+	if o.agg.ColdCompile == 0 {
+		o.agg.ColdCompile = 1
+	}
+	if o.agg.Top < 1 {
+		return nil, usagef("--top must be at least 1, not %d", o.agg.Top)
+	}
+	if o.agg.Method, err = aggregate.ParseMethod(raw.method); err != nil {
+		return nil, usagef("--percentile-method: %v", err)
+	}
+	if raw.group == "" {
+		raw.group = "auto"
+		if api {
+			raw.group = "none"
+		}
+	}
+	if o.agg.Grouping, err = aggregate.ParseGrouping(raw.group); err != nil {
+		return nil, usagef("--group: %v", err)
+	}
+	for _, r := range raw.rules {
+		rule, err := aggregate.ParseRule(r)
+		if err != nil {
+			return nil, usagef("--group-rule: %v", err)
+		}
+		o.agg.Rules = append(o.agg.Rules, rule)
+	}
+	o.agg.ByMethod = raw.byMethod
+	if api && !fs.Changed("by-method") {
+		o.agg.ByMethod = false
+	}
+	for _, list := range []struct {
+		flag string
+		in   []string
+		out  *[]aggregate.Glob
+	}{{"--include", raw.include, &o.agg.Include}, {"--exclude", raw.exclude, &o.agg.Exclude}} {
+		for _, p := range list.in {
+			g, err := aggregate.ParseGlob(p)
+			if err != nil {
+				return nil, usagef("%s: %v", list.flag, err)
+			}
+			*list.out = append(*list.out, g)
+		}
+	}
+	switch o.color {
+	case "auto", "always", "never":
+	default:
+		return nil, usagef("--color must be auto, always or never, not %q", o.color)
+	}
+	return o, nil
+}
+
+// parseDuration reads a duration flag: "2s", "500ms", "1.5s", or a bare
+// number of milliseconds as the app's threshold is written ("2000").
+func parseDuration(s string) (time.Duration, error) {
+	if ms, err := strconv.ParseFloat(s, 64); err == nil {
+		if ms < 0 {
+			return 0, fmt.Errorf("negative duration %q", s)
+		}
+		return time.Duration(ms * float64(time.Millisecond)), nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("bad duration %q (want e.g. 2s, 500ms or 2000)", s)
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("negative duration %q", s)
+	}
+	return d, nil
+}
+
+// colorOn decides whether the table is coloured.
+func colorOn(mode string, stdout io.Writer) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if os.Getenv("NO_COLOR") != "" { // https://no-color.org
+		return false
+	}
+	if os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	return isTerminal(stdout)
+}
+
+// isTerminal reports whether f is a character device, a terminal.
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := file.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// termWidth returns the terminal's width from $COLUMNS, or 0.
+func termWidth() int {
+	n, err := strconv.Atoi(os.Getenv("COLUMNS"))
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n
+}
