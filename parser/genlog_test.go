@@ -1,0 +1,84 @@
+package parser
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/reqstats/reqstats/testdata/genlog"
+)
+
+// TestGeneratedLog parses a generated dev log and checks that it reads
+// exactly the Next request lines the generator wrote, in order, with the
+// exact printed durations, and nothing else as a request.
+func TestGeneratedLog(t *testing.T) {
+	for _, seed := range []int64{1, 2, 3} {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			var log bytes.Buffer
+			type req struct {
+				method, path string
+				status       int
+				d            time.Duration
+			}
+			var want []req
+			stats, err := genlog.Generate(&log, genlog.Options{Seed: seed, Size: 4 << 20,
+				OnRequest: func(method, path string, status int, d time.Duration) {
+					want = append(want, req{method, path, status, d})
+				}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, _ := New(Options{})
+			sc := NewScanner(&log, "gen.log", p)
+			var got []req
+			malformed := 0
+			for sc.Scan() {
+				switch ev := sc.Event(); ev.Kind {
+				case KindRequest:
+					r := ev.Request
+					got = append(got, req{r.Method, r.Path, r.Status, r.Duration})
+				case KindMalformed:
+					malformed++
+					t.Errorf("malformed: %v", ev.Err)
+				}
+			}
+			if int64(sc.Lines()) != stats.Lines {
+				t.Errorf("read %d lines, generator wrote %d", sc.Lines(), stats.Lines)
+			}
+			if int64(len(got)) != stats.Requests {
+				t.Errorf("read %d requests, generator wrote %d", len(got), stats.Requests)
+			}
+			for i := range min(len(got), len(want)) {
+				if got[i] != want[i] {
+					t.Fatalf("request %d: got %+v, want %+v", i, got[i], want[i])
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkParse measures the parser on a realistic generated dev log:
+// bytes/s (b.SetBytes) and lines/s.
+func BenchmarkParse(b *testing.B) {
+	var log bytes.Buffer
+	stats, err := genlog.Generate(&log, genlog.Options{Seed: 1, Size: 32 << 20})
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := log.Bytes()
+	p, _ := New(Options{})
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	requests := 0
+	for b.Loop() {
+		sc := NewScanner(bytes.NewReader(data), "gen.log", p)
+		for sc.Scan() {
+			if sc.Event().Kind == KindRequest {
+				requests++
+			}
+		}
+	}
+	b.ReportMetric(float64(stats.Lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}
