@@ -30,6 +30,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -74,6 +75,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, usageError{err})
 	}
+	var stream *recordStream
+	if report.Streamed(opts.format) {
+		stream = &recordStream{w: bufio.NewWriter(stdout)}
+		opts.agg.OnRequest = stream.write
+	}
 	agg := aggregate.New(opts.agg)
 	w := &warner{w: stderr}
 	status := 0
@@ -84,6 +90,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	w.flush()
+	if stream != nil {
+		if err := stream.flush(); err != nil {
+			fmt.Fprintf(stderr, "reqstats: write: %v\n", err)
+			return 1
+		}
+	}
 
 	ropts := report.Options{
 		Color:   colorOn(opts.color, stdout),
@@ -174,6 +186,26 @@ func (w *warner) flush() {
 	if w.n > maxWarnings {
 		fmt.Fprintf(w.w, "reqstats: %d more malformed lines not shown\n", w.n-maxWarnings)
 	}
+}
+
+// recordStream writes each counted request as it is read (-o ndjson),
+// keeping the first write error.
+type recordStream struct {
+	w   *bufio.Writer
+	err error
+}
+
+func (s *recordStream) write(r aggregate.Request) {
+	if s.err == nil {
+		s.err = report.WriteRecord(s.w, r)
+	}
+}
+
+func (s *recordStream) flush() error {
+	if err := s.w.Flush(); s.err == nil {
+		s.err = err
+	}
+	return s.err
 }
 
 // version returns the module version reqstats was built from.

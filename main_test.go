@@ -66,6 +66,12 @@ func TestGolden(t *testing.T) {
 		{"dev-server.linear.table", []string{"--percentile-method", "linear", "--slow", "1s", "--top", "3", "--group", "none", "--by-method=false", "testdata/dev-server.log"}, 0},
 		{"empty.table", []string{"testdata/empty.log"}, 0},
 		{"empty.api.json", []string{"-o", "api", "testdata/empty.log"}, 0},
+		{"dev-server.md", []string{"-o", "markdown", "testdata/dev-server.log"}, 0},
+		{"empty.md", []string{"-o", "markdown", "testdata/empty.log"}, 0},
+		{"dev-server.csv", []string{"-o", "csv", "testdata/dev-server.log"}, 0},
+		{"dev-server.tsv", []string{"-o", "tsv", "testdata/dev-server.log"}, 0},
+		{"dev-server.ndjson", []string{"-o", "ndjson", "testdata/dev-server.log"}, 0},
+		{"next16-color.ndjson", []string{"-o", "ndjson", "testdata/next16-color.log"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -207,7 +213,7 @@ func TestExitCodes(t *testing.T) {
 		{"binary file", []string{bin}, 0, "reqstats: " + bin + ": binary file, no requests found\n"},
 		{"5 MB single line", []string{"-o", "api", huge}, 0, ""},
 		{"unknown flag", []string{"--nope"}, 2, "reqstats: unknown flag: --nope\n"},
-		{"bad format", []string{"-o", "xml", "x.log"}, 2, "reqstats: unknown format \"xml\" (want api, json, table)\n"},
+		{"bad format", []string{"-o", "xml", "x.log"}, 2, "reqstats: unknown format \"xml\" (want api, csv, json, markdown, ndjson, table, tsv)\n"},
 		{"bad slow", []string{"--slow", "fast"}, 2, "reqstats: --slow: bad duration \"fast\" (want e.g. 2s, 500ms or 2000)\n"},
 		{"bad method", []string{"--percentile-method", "median"}, 2, "reqstats: --percentile-method: unknown percentile method \"median\" (want endpoint, nearest-rank or linear)\n"},
 		{"bad rule", []string{"--group-rule", "([=x"}, 2, ""},

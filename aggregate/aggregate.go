@@ -36,6 +36,20 @@ type Options struct {
 	// cold; default 100ms. Warm requests of Next 16 print a compile
 	// phase of a few milliseconds.
 	ColdCompile time.Duration
+
+	// OnRequest, when set, is called with every request that is counted
+	// (not excluded), in log order, as it is added: a caller can stream
+	// requests out without the Aggregator keeping them.
+	OnRequest func(Request)
+}
+
+// Request is a counted request as the Aggregator saw it: the record, the
+// route it was counted under, and whether it waited for a compile. Record
+// and its Phases are only valid during the OnRequest call.
+type Request struct {
+	Record *parser.Record
+	Key    Key
+	Cold   bool
 }
 
 // maxMalformedLines is how many malformed lines a Summary lists.
@@ -300,6 +314,9 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 
 	a.seq++
 	a.slowest.offer(rec, a.seq, a.opts.Top)
+	if a.opts.OnRequest != nil {
+		a.opts.OnRequest(Request{Record: rec, Key: key, Cold: cold})
+	}
 
 	if t := rec.Time; !t.IsZero() {
 		if a.first.IsZero() || t.Before(a.first) {

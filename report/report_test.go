@@ -156,3 +156,42 @@ func ExampleWriteTable() {
 	//    2.4s POST    /api/report                         500 dev-server.log:3
 	//   160ms GET     /api/users/7                        200 dev-server.log:2
 }
+
+func TestMarkdownEscapesRoutes(t *testing.T) {
+	s := summaryOf(t, " GET /a|b/`x` 200 in 5ms\n GET /plain 200 in 7ms\n")
+	var b strings.Builder
+	if err := WriteMarkdown(&b, s, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"| `` GET /a\\|b/`x` `` | 1 |", "| `GET /plain` | 1 |"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, out)
+		}
+	}
+	// Every table row has as many cells as its header.
+	cells := 0
+	for _, l := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(l, "|") {
+			cells = 0
+			continue
+		}
+		n := strings.Count(strings.ReplaceAll(l, `\|`, ""), "|")
+		if cells == 0 {
+			cells = n
+		} else if n != cells {
+			t.Errorf("row %q has %d separators, its header %d", l, n, cells)
+		}
+	}
+}
+
+func TestCSVQuotes(t *testing.T) {
+	s := summaryOf(t, " GET /a,b 200 in 1.5ms\n")
+	var b strings.Builder
+	WriteCSV(&b, s, Options{})
+	want := "method,route,count,slow,slow_pct,cold,errors_5xx,min_ms,mean_ms,p50_ms,p95_ms,p99_ms,max_ms,sum_ms\n" +
+		"GET,\"/a,b\",1,0,0,0,0,1.5,1.5,1.5,1.5,1.5,1.5,1.5\n"
+	if b.String() != want {
+		t.Errorf("csv:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
