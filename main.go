@@ -36,6 +36,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -103,12 +104,41 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Source:  string(parser.SourceNext),
 		Version: version(),
 	}
-	if err := opts.write(stdout, agg.Summary(), ropts); err != nil {
-		fmt.Fprintf(stderr, "reqstats: write: %v\n", err)
-		return 1
+	s := agg.Summary()
+	s.Verdicts = aggregate.Evaluate(s, opts.budgets, opts.minSamples)
+	s.MinSamples = opts.minSamples
+	if err := opts.write(stdout, s, ropts); err != nil {
+		return fail(stderr, fmt.Errorf("write: %w", err))
+	}
+	if !report.ShowsBudgets(opts.format) {
+		for i := range s.Verdicts {
+			if v := &s.Verdicts[i]; v.Status == aggregate.NotEnoughData {
+				fmt.Fprintf(stderr, "reqstats: budget %s\n", report.VerdictLine(v, s.MinSamples))
+			}
+		}
+	}
+	if s.Failed() {
+		return fail(stderr, failure(s))
 	}
 	return status
 }
+
+// failure lists what failed the build, one line each.
+func failure(s *aggregate.Summary) error {
+	var lines []string
+	for i := range s.Verdicts {
+		if v := &s.Verdicts[i]; v.Status == aggregate.Breach {
+			lines = append(lines, "budget breached: "+report.VerdictLine(v, s.MinSamples))
+		}
+	}
+	return buildFailure{lines}
+}
+
+// buildFailure is a budget breach: exit status 1, after the report.
+type buildFailure struct{ lines []string }
+
+func (e buildFailure) Error() string { return strings.Join(e.lines, "\nreqstats: ") }
+func (e buildFailure) ExitCode() int { return 1 }
 
 // fail prints err and returns its exit status.
 func fail(stderr io.Writer, err error) int {

@@ -52,6 +52,14 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
+// budgets is a set of --fail-on flags that breaches, passes and lacks
+// data on testdata/dev-server.log.
+var budgets = []string{
+	"--fail-on", "p95>800ms", "--fail-on", "errors>0", "--fail-on", "warm:p50>1s",
+	"--fail-on", "route:/api/users/[id]:p95>300ms", "--fail-on", "route:/:p95>1s",
+	"--fail-on", "count<10", "--min-samples", "5",
+}
+
 func TestGolden(t *testing.T) {
 	tests := []struct {
 		name string
@@ -72,6 +80,11 @@ func TestGolden(t *testing.T) {
 		{"dev-server.tsv", []string{"-o", "tsv", "testdata/dev-server.log"}, 0},
 		{"dev-server.ndjson", []string{"-o", "ndjson", "testdata/dev-server.log"}, 0},
 		{"next16-color.ndjson", []string{"-o", "ndjson", "testdata/next16-color.log"}, 0},
+		{"dev-server.budget.table", append(slices.Clone(budgets), "testdata/dev-server.log"), 1},
+		{"dev-server.budget.md", append(slices.Clone(budgets), "-o", "markdown", "testdata/dev-server.log"), 1},
+		{"dev-server.budget.csv", append(slices.Clone(budgets), "-o", "csv", "testdata/dev-server.log"), 1},
+		{"dev-server.junit", append(slices.Clone(budgets), "-o", "junit", "testdata/dev-server.log"), 1},
+		{"dev-server.pass.junit", []string{"-o", "junit", "--fail-on", "p95>10s", "--fail-on", "route:/nope:p95>1s", "testdata/dev-server.log"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,12 +226,22 @@ func TestExitCodes(t *testing.T) {
 		{"binary file", []string{bin}, 0, "reqstats: " + bin + ": binary file, no requests found\n"},
 		{"5 MB single line", []string{"-o", "api", huge}, 0, ""},
 		{"unknown flag", []string{"--nope"}, 2, "reqstats: unknown flag: --nope\n"},
-		{"bad format", []string{"-o", "xml", "x.log"}, 2, "reqstats: unknown format \"xml\" (want api, csv, json, markdown, ndjson, table, tsv)\n"},
+		{"bad format", []string{"-o", "xml", "x.log"}, 2, "reqstats: unknown format \"xml\" (want api, csv, json, junit, markdown, ndjson, table, tsv)\n"},
 		{"bad slow", []string{"--slow", "fast"}, 2, "reqstats: --slow: bad duration \"fast\" (want e.g. 2s, 500ms or 2000)\n"},
 		{"bad method", []string{"--percentile-method", "median"}, 2, "reqstats: --percentile-method: unknown percentile method \"median\" (want endpoint, nearest-rank or linear)\n"},
 		{"bad rule", []string{"--group-rule", "([=x"}, 2, ""},
 		{"bad top", []string{"--top", "0"}, 2, "reqstats: --top must be at least 1, not 0\n"},
 		{"help", []string{"-h"}, 0, ""},
+		{"budget breached", []string{"-o", "json", "--fail-on", "p95>800ms", "testdata/dev-server.log"}, 1, "reqstats: budget breached: p95>800ms: 5.81s (21 requests)\n"},
+		{"budget within", []string{"--fail-on", "p95>=5.82s", "testdata/dev-server.log"}, 0, ""},
+		{"budget at the edge", []string{"--fail-on", "p95>5.809s", "testdata/dev-server.log"}, 0, ""},
+		{"budget at the edge, inclusive", []string{"--fail-on", "p95>=5.809s", "testdata/dev-server.log"}, 1, "p95>=5.809s: 5.81s (21 requests)"},
+		{"budget not enough data", []string{"-o", "api", "--fail-on", "p95>1ms", "--min-samples", "22", "testdata/dev-server.log"}, 0, "reqstats: budget p95>1ms: not enough data, 21 requests, fewer than the 22 needed\n"},
+		{"budget and missing file", []string{"--fail-on", "p95>10s", "nope.log", "testdata/dev-server.log"}, 1, "reqstats: open nope.log"},
+		{"bad budget", []string{"--fail-on", "p95>>800ms", "testdata/dev-server.log"}, 2, "reqstats: --fail-on \"p95>>800ms\": unexpected \">\" at column 5\n"},
+		{"bad budget unit", []string{"--fail-on", "p95>800", "testdata/dev-server.log"}, 2, "at column 5"},
+		{"budget method without by-method", []string{"--by-method=false", "--fail-on", "route:GET /x:p95>1s", "testdata/dev-server.log"}, 2, "names a method, but routes are not split by method"},
+		{"negative min-samples", []string{"--min-samples", "-1", "testdata/dev-server.log"}, 2, "--min-samples must not be negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -237,6 +260,9 @@ func TestExitCodes(t *testing.T) {
 			}
 			if tt.name == "5 MB single line" && !strings.Contains(out, `"path": "/huge"`) {
 				t.Errorf("the request at the end of a 5 MB line was lost:\n%s", out)
+			}
+			if tt.name == "budget breached" && !strings.Contains(out, `"status": "breach"`) {
+				t.Errorf("a breached budget printed no report with its verdict:\n%s", out)
 			}
 			if tt.name == "help" && !strings.Contains(out, "Usage:") {
 				t.Errorf("-h printed no usage:\n%s", out)

@@ -23,6 +23,9 @@ type options struct {
 	agg     aggregate.Options
 	color   string // auto, always, never
 	version bool
+
+	budgets    []aggregate.Budget // --fail-on
+	minSamples int
 }
 
 // usageError is a mistake on the command line: exit status 2.
@@ -59,8 +62,9 @@ Flags:
 `
 
 const usageTail = `
-Exit status: 0 when all went well, 1 when an input could not be read
-(the others are still read and reported), 2 for a usage error.
+Exit status: 0 when all went well; 1 when an input could not be read (the
+others are still read and reported) or a --fail-on budget was breached
+(the report is still written); 2 for a usage error.
 `
 
 // newFlagSet declares the flags into o.
@@ -79,6 +83,8 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.StringArrayVar(&raw.exclude, "exclude", nil, "leave out paths matching this glob (repeatable)")
 	fs.BoolVar(&o.agg.KeepInternal, "keep-internal", false, "count Next's own requests (/_next/**, /__nextjs**, *.hot-update.json)")
 	fs.StringVar(&raw.coldCompile, "cold-compile", "100ms", "a request whose compile phase is at least this long is cold")
+	fs.StringArrayVar(&raw.failOn, "fail-on", nil, "exit 1 when this is true, e.g. 'p95>800ms', 'warm:p99>=2s', 'errors>0', 'route:/api/users/[id]:p95>300ms' (repeatable)")
+	fs.IntVar(&o.minSamples, "min-samples", 20, "fewest requests a percentile, mean or rate budget is judged on; fewer is \"not enough data\"")
 	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never (NO_COLOR is honoured)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolP("help", "h", false, "show this help")
@@ -88,7 +94,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 // rawFlags are flag values that need checking before use.
 type rawFlags struct {
 	slow, method, group, coldCompile string
-	rules, include, exclude          []string
+	rules, include, exclude, failOn  []string
 	byMethod                         bool
 }
 
@@ -174,6 +180,19 @@ func parseOptions(args []string) (*options, error) {
 			}
 			*list.out = append(*list.out, g)
 		}
+	}
+	for _, expr := range raw.failOn {
+		b, err := aggregate.ParseBudget(expr)
+		if err != nil {
+			return nil, usagef("--fail-on %v", err)
+		}
+		if b.Route.Method != "" && !o.agg.ByMethod {
+			return nil, usagef("--fail-on %q names a method, but routes are not split by method (--by-method)", expr)
+		}
+		o.budgets = append(o.budgets, b)
+	}
+	if o.minSamples < 0 {
+		return nil, usagef("--min-samples must not be negative, not %d", o.minSamples)
 	}
 	switch o.color {
 	case "auto", "always", "never":

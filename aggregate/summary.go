@@ -60,7 +60,27 @@ type Summary struct {
 	// First and Last are the earliest and latest request times, zero
 	// when the log carries no timestamps.
 	First, Last time.Time
+
+	// Verdicts judges the budgets the caller set (see Evaluate).
+	Verdicts []Verdict
+	// MinSamples is the fewest requests a verdict needed.
+	MinSamples int
 }
+
+// Breaches returns how many verdicts are breaches.
+func (s *Summary) Breaches() int {
+	n := 0
+	for _, v := range s.Verdicts {
+		if v.Status == Breach {
+			n++
+		}
+	}
+	return n
+}
+
+// Failed reports whether the Summary should fail a build: a budget was
+// breached.
+func (s *Summary) Failed() bool { return s.Breaches() > 0 }
 
 // Dev is what a dev log says beyond requests.
 type Dev struct {

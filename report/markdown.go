@@ -19,6 +19,7 @@ import (
 func WriteMarkdown(w io.Writer, s *aggregate.Summary, opts Options) error {
 	m := &markdown{w: bufio.NewWriter(w)}
 	m.head(s)
+	m.budgets(s)
 	if s.Total.Count > 0 {
 		m.totals(s)
 		m.routes(s)
@@ -95,6 +96,36 @@ func (m *markdown) head(s *aggregate.Summary) {
 		line = append(line, span)
 	}
 	m.printf("%s\n", strings.Join(line, " · "))
+}
+
+func (m *markdown) budgets(s *aggregate.Summary) {
+	if len(s.Verdicts) == 0 {
+		return
+	}
+	mark := "✅"
+	if s.Breaches() > 0 {
+		mark = "❌"
+	}
+	m.printf("\n**%s %s**\n\n", mark, budgetTally(s))
+	m.header("lllrr", " ", "budget", "route", "actual", "requests")
+	for i := range s.Verdicts {
+		v := &s.Verdicts[i]
+		status, actual := "✅ pass", value(v.Budget.Metric, v.Actual)
+		switch v.Status {
+		case aggregate.Breach:
+			status = "❌ **breach**"
+		case aggregate.NotEnoughData:
+			status, actual = "⚪ not enough data", "–"
+		}
+		route := ""
+		if v.Route != (aggregate.Key{}) {
+			route = code(routeLabel(v.Route))
+		}
+		m.row(status, code(v.Budget.Expr), route, actual, group(v.Samples))
+	}
+	if s.MinSamples > 0 {
+		m.printf("\nPercentiles, means and rates need %s to be judged.\n", plural(s.MinSamples, "request"))
+	}
 }
 
 func (m *markdown) totals(s *aggregate.Summary) {

@@ -40,6 +40,7 @@ var writers = map[string]WriteFunc{
 	"csv":      WriteCSV,
 	"tsv":      WriteTSV,
 	"ndjson":   writeStreamed,
+	"junit":    WriteJUnit,
 }
 
 // Streamed reports whether the format named name is written request by

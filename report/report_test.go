@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/xml"
 	"os"
 	"strings"
 	"testing"
@@ -193,5 +194,40 @@ func TestCSVQuotes(t *testing.T) {
 		"GET,\"/a,b\",1,0,0,0,0,1.5,1.5,1.5,1.5,1.5,1.5,1.5\n"
 	if b.String() != want {
 		t.Errorf("csv:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+func TestJUnitIsValidXML(t *testing.T) {
+	s := summaryOf(t, " GET /a<&\"> 500 in 5ms\n GET /b 200 in 7ms\n")
+	for _, expr := range []string{"errors>0", "p95>1s", "route:/a<&\">:p50>1ms"} {
+		b, err := aggregate.ParseBudget(expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Verdicts = append(s.Verdicts, aggregate.Evaluate(s, []aggregate.Budget{b}, 2)...)
+	}
+	var out strings.Builder
+	if err := WriteJUnit(&out, s, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var suite struct {
+		Name     string `xml:"name,attr"`
+		Tests    int    `xml:"tests,attr"`
+		Failures int    `xml:"failures,attr"`
+		Skipped  int    `xml:"skipped,attr"`
+		Cases    []struct {
+			Name    string    `xml:"name,attr"`
+			Failure *struct{} `xml:"failure"`
+			Skipped *struct{} `xml:"skipped"`
+		} `xml:"testcase"`
+	}
+	if err := xml.Unmarshal([]byte(out.String()), &suite); err != nil {
+		t.Fatalf("not XML: %v\n%s", err, out.String())
+	}
+	if suite.Name != "reqstats" || suite.Tests != 3 || suite.Failures != 1 || suite.Skipped != 1 || len(suite.Cases) != 3 {
+		t.Errorf("suite %+v\n%s", suite, out.String())
+	}
+	if c := suite.Cases[2]; c.Name != `route:/a<&">:p50>1ms (GET)` || c.Skipped == nil {
+		t.Errorf("route case %+v", c)
 	}
 }

@@ -29,6 +29,7 @@ func WriteTable(w io.Writer, s *aggregate.Summary, opts Options) error {
 		t.slowest(s)
 	}
 	t.dev(s)
+	t.budgets(s)
 	return t.w.Flush()
 }
 
@@ -349,4 +350,32 @@ func storeSentence(st aggregate.StoreTag, requests int) string {
 		parts = append(parts, "cleared "+plural(st.Clears, "time"))
 	}
 	return strings.Join(parts, "; ")
+}
+
+func (t *table) budgets(s *aggregate.Summary) {
+	if len(s.Verdicts) == 0 {
+		return
+	}
+	t.title("Budgets")
+	nameW := 0
+	for i := range s.Verdicts {
+		nameW = max(nameW, utf8.RuneCountInString(budgetName(&s.Verdicts[i])))
+	}
+	nameW = min(nameW, t.width/2)
+	for i := range s.Verdicts {
+		v := &s.Verdicts[i]
+		status := "pass   "
+		switch v.Status {
+		case aggregate.Breach:
+			status = t.paint(sgrRed, "BREACH ")
+		case aggregate.NotEnoughData:
+			status = t.paint(sgrDim, "no data")
+		}
+		t.printf("%s %-*s %s\n", status, nameW, fit(budgetName(v), nameW), verdictText(v, s.MinSamples))
+	}
+	line := budgetTally(s)
+	if s.Breaches() > 0 {
+		line = t.paint(sgrRed, line)
+	}
+	t.printf("%s\n", line)
 }
