@@ -110,6 +110,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := opts.write(stdout, s, ropts); err != nil {
 		return fail(stderr, fmt.Errorf("write: %w", err))
 	}
+	if opts.stepSummary != "" {
+		if err := appendStepSummary(opts.stepSummary, s, ropts); err != nil {
+			fmt.Fprintf(stderr, "reqstats: %v\n", err)
+			status = 1
+		}
+	}
 	if !report.ShowsBudgets(opts.format) {
 		for i := range s.Verdicts {
 			if v := &s.Verdicts[i]; v.Status == aggregate.NotEnoughData {

@@ -277,3 +277,36 @@ func TestVersion(t *testing.T) {
 		t.Errorf("--version: %d %q", code, out)
 	}
 }
+
+// TestStepSummary checks that --step-summary appends the Markdown report
+// to $GITHUB_STEP_SUMMARY, whatever -o says, and refuses to run without it.
+func TestStepSummary(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "summary.md")
+	os.WriteFile(path, []byte("## earlier step\n"), 0o644)
+	t.Setenv("GITHUB_STEP_SUMMARY", path)
+	args := append(slices.Clone(budgets), "-o", "json", "--step-summary", "testdata/dev-server.log")
+	code, out, errOut := runCLI(t, "", args...)
+	if code != 1 {
+		t.Errorf("exit %d, want 1 (a budget is breached); stderr %s", code, errOut)
+	}
+	if !strings.HasPrefix(out, "{") {
+		t.Errorf("stdout is not the -o json report:\n%s", out)
+	}
+	got, _ := os.ReadFile(path)
+	want, _ := os.ReadFile("testdata/dev-server.budget.md")
+	if string(got) != "## earlier step\n"+string(want) {
+		t.Errorf("%s holds:\n%s\nwant the earlier content and then testdata/dev-server.budget.md", path, got)
+	}
+
+	t.Setenv("GITHUB_STEP_SUMMARY", "")
+	code, _, errOut = runCLI(t, "", "--step-summary", "testdata/dev-server.log")
+	if want := "reqstats: --step-summary: $GITHUB_STEP_SUMMARY is not set (it is set in GitHub Actions steps)\n"; code != 2 || errOut != want {
+		t.Errorf("without $GITHUB_STEP_SUMMARY: exit %d, stderr %q; want 2, %q", code, errOut, want)
+	}
+
+	t.Setenv("GITHUB_STEP_SUMMARY", filepath.Join(t.TempDir(), "no", "such", "dir"))
+	code, out, errOut = runCLI(t, "", "--step-summary", "testdata/dev-server.log")
+	if code != 1 || !strings.Contains(errOut, "reqstats: --step-summary: open ") || !strings.Contains(out, "requests") {
+		t.Errorf("unwritable summary: exit %d, stderr %q, want 1, an error and the report still written", code, errOut)
+	}
+}

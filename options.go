@@ -26,6 +26,8 @@ type options struct {
 
 	budgets    []aggregate.Budget // --fail-on
 	minSamples int
+
+	stepSummary string // the file --step-summary appends to
 }
 
 // usageError is a mistake on the command line: exit status 2.
@@ -85,6 +87,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.StringVar(&raw.coldCompile, "cold-compile", "100ms", "a request whose compile phase is at least this long is cold")
 	fs.StringArrayVar(&raw.failOn, "fail-on", nil, "exit 1 when this is true, e.g. 'p95>800ms', 'warm:p99>=2s', 'errors>0', 'route:/api/users/[id]:p95>300ms' (repeatable)")
 	fs.IntVar(&o.minSamples, "min-samples", 20, "fewest requests a percentile, mean or rate budget is judged on; fewer is \"not enough data\"")
+	fs.BoolVar(&raw.stepSummary, "step-summary", false, "also append the Markdown report to the file $GITHUB_STEP_SUMMARY names (GitHub Actions)")
 	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never (NO_COLOR is honoured)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolP("help", "h", false, "show this help")
@@ -95,7 +98,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 type rawFlags struct {
 	slow, method, group, coldCompile string
 	rules, include, exclude, failOn  []string
-	byMethod                         bool
+	byMethod, stepSummary            bool
 }
 
 // usage writes the help text.
@@ -190,6 +193,11 @@ func parseOptions(args []string) (*options, error) {
 			return nil, usagef("--fail-on %q names a method, but routes are not split by method (--by-method)", expr)
 		}
 		o.budgets = append(o.budgets, b)
+	}
+	if raw.stepSummary {
+		if o.stepSummary, err = stepSummaryPath(); err != nil {
+			return nil, err
+		}
 	}
 	if o.minSamples < 0 {
 		return nil, usagef("--min-samples must not be negative, not %d", o.minSamples)
