@@ -72,6 +72,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 
+	var base *aggregate.Summary
+	if opts.baseline != "" {
+		if base, err = readBaseline(opts.baseline, opts.agg.Method); err != nil {
+			return fail(stderr, err)
+		}
+	}
+
 	p, err := parser.New(parser.Options{})
 	if err != nil {
 		return fail(stderr, usageError{err})
@@ -99,14 +106,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	ropts := report.Options{
-		Color:   colorOn(opts.color, stdout),
-		Width:   termWidth(),
-		Source:  string(parser.SourceNext),
-		Version: version(),
+		Color:    colorOn(opts.color, stdout),
+		Width:    termWidth(),
+		Source:   string(parser.SourceNext),
+		Version:  version(),
+		Baseline: opts.baseline,
 	}
 	s := agg.Summary()
 	s.Verdicts = aggregate.Evaluate(s, opts.budgets, opts.minSamples)
 	s.MinSamples = opts.minSamples
+	if base != nil {
+		s.Comparison = aggregate.Compare(base, s, opts.compare)
+	}
 	if err := opts.write(stdout, s, ropts); err != nil {
 		return fail(stderr, fmt.Errorf("write: %w", err))
 	}
@@ -137,7 +148,28 @@ func failure(s *aggregate.Summary) error {
 			lines = append(lines, "budget breached: "+report.VerdictLine(v, s.MinSamples))
 		}
 	}
+	for _, ch := range s.Comparison.Regressions() {
+		lines = append(lines, "regression: "+report.RegressionLine(s.Comparison, &ch))
+	}
 	return buildFailure{lines}
+}
+
+// readBaseline reads the baseline summary named path, and checks that
+// its percentiles are comparable with those computed by method.
+func readBaseline(path string, method aggregate.Method) (*aggregate.Summary, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("baseline: %w", err)
+	}
+	defer f.Close()
+	base, err := report.ReadBaseline(f, path)
+	if err != nil {
+		return nil, err
+	}
+	if base.Method != method {
+		return nil, fmt.Errorf("baseline %s: its percentiles are %s, these %s (pass --percentile-method %s)", path, base.Method, method, base.Method)
+	}
+	return base, nil
 }
 
 // buildFailure is a budget breach: exit status 1, after the report.

@@ -84,6 +84,11 @@ func TestGolden(t *testing.T) {
 		{"dev-server.budget.md", append(slices.Clone(budgets), "-o", "markdown", "testdata/dev-server.log"), 1},
 		{"dev-server.budget.csv", append(slices.Clone(budgets), "-o", "csv", "testdata/dev-server.log"), 1},
 		{"dev-server.junit", append(slices.Clone(budgets), "-o", "junit", "testdata/dev-server.log"), 1},
+		{"ci.table", []string{"testdata/ci.log"}, 0},
+		{"ci.baseline.table", []string{"--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--min-samples", "3", "testdata/ci.log"}, 1},
+		{"ci.baseline.md", []string{"-o", "markdown", "--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--min-samples", "3", "testdata/ci.log"}, 1},
+		{"ci.baseline-p50.md", []string{"-o", "markdown", "--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--regression-metric", "p50", "--min-samples", "3", "testdata/ci.log"}, 1},
+		{"ci.baseline-only.table", []string{"--baseline", "testdata/dev-server.json", "testdata/ci.log"}, 0},
 		{"dev-server.pass.junit", []string{"-o", "junit", "--fail-on", "p95>10s", "--fail-on", "route:/nope:p95>1s", "testdata/dev-server.log"}, 0},
 	}
 	for _, tt := range tests {
@@ -211,6 +216,10 @@ func TestExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "core.bin")
 	os.WriteFile(bin, []byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00>\x00\x01\x00\x00\x00"+strings.Repeat("\x00\xff\x13", 5000)), 0o644)
+	other := filepath.Join(dir, "k6.json")
+	os.WriteFile(other, []byte(`{"schema": "k6.summary/v1"}`), 0o644)
+	v2 := filepath.Join(dir, "v2.json")
+	os.WriteFile(v2, []byte(`{"schema": "reqstats.summary/v2", "totals": {"count": "many"}}`), 0o644)
 	huge := filepath.Join(dir, "one-line.log")
 	os.WriteFile(huge, []byte(strings.Repeat("a", 5<<20)+" GET /huge 200 in 5ms"), 0o644)
 
@@ -241,6 +250,16 @@ func TestExitCodes(t *testing.T) {
 		{"bad budget", []string{"--fail-on", "p95>>800ms", "testdata/dev-server.log"}, 2, "reqstats: --fail-on \"p95>>800ms\": unexpected \">\" at column 5\n"},
 		{"bad budget unit", []string{"--fail-on", "p95>800", "testdata/dev-server.log"}, 2, "at column 5"},
 		{"budget method without by-method", []string{"--by-method=false", "--fail-on", "route:GET /x:p95>1s", "testdata/dev-server.log"}, 2, "names a method, but routes are not split by method"},
+		{"baseline not JSON", []string{"--baseline", "testdata/ci.log", "testdata/ci.log"}, 1, "reqstats: baseline testdata/ci.log: not a reqstats summary (not a JSON object; write one with -o json)\n"},
+		{"baseline api JSON", []string{"--baseline", "testdata/dev-server.api.json", "testdata/ci.log"}, 1, "reqstats: baseline testdata/dev-server.api.json: not a reqstats summary (no schema; write one with -o json)\n"},
+		{"baseline other schema", []string{"--baseline", other, "testdata/ci.log"}, 1, "reqstats: baseline " + other + ": not a reqstats summary (schema \"k6.summary/v1\")\n"},
+		{"baseline newer schema", []string{"--baseline", v2, "testdata/ci.log"}, 1, "reqstats: baseline " + v2 + ": written by an incompatible reqstats (schema \"reqstats.summary/v2\", this one reads \"reqstats.summary/v1\")\n"},
+		{"baseline missing", []string{"--baseline", "nope.json", "testdata/ci.log"}, 1, "reqstats: baseline: open nope.json: no such file or directory\n"},
+		{"baseline other percentiles", []string{"--baseline", "testdata/dev-server.json", "--percentile-method", "linear", "testdata/ci.log"}, 1, "reqstats: baseline testdata/dev-server.json: its percentiles are endpoint, these linear (pass --percentile-method endpoint)\n"},
+		{"baseline within", []string{"--baseline", "testdata/dev-server.json", "--max-regression", "700%", "--min-samples", "3", "testdata/ci.log"}, 0, ""},
+		{"max-regression without baseline", []string{"--max-regression", "20%", "testdata/ci.log"}, 2, "reqstats: --max-regression needs --baseline\n"},
+		{"bad max-regression", []string{"--baseline", "testdata/dev-server.json", "--max-regression", "lots", "testdata/ci.log"}, 2, "reqstats: --max-regression: bad percentage \"lots\" (want e.g. 20%)\n"},
+		{"bad regression metric", []string{"--regression-metric", "count", "testdata/ci.log"}, 2, "reqstats: --regression-metric must be p50, p95, p99, mean, min or max, not \"count\"\n"},
 		{"negative min-samples", []string{"--min-samples", "-1", "testdata/dev-server.log"}, 2, "--min-samples must not be negative"},
 	}
 	for _, tt := range tests {

@@ -28,6 +28,9 @@ type options struct {
 	minSamples int
 
 	stepSummary string // the file --step-summary appends to
+
+	baseline string // --baseline: a file -o json wrote
+	compare  aggregate.CompareOptions
 }
 
 // usageError is a mistake on the command line: exit status 2.
@@ -87,6 +90,9 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.StringVar(&raw.coldCompile, "cold-compile", "100ms", "a request whose compile phase is at least this long is cold")
 	fs.StringArrayVar(&raw.failOn, "fail-on", nil, "exit 1 when this is true, e.g. 'p95>800ms', 'warm:p99>=2s', 'errors>0', 'route:/api/users/[id]:p95>300ms' (repeatable)")
 	fs.IntVar(&o.minSamples, "min-samples", 20, "fewest requests a percentile, mean or rate budget is judged on; fewer is \"not enough data\"")
+	fs.StringVar(&o.baseline, "baseline", "", "compare with a summary written earlier by -o json")
+	fs.StringVar(&raw.maxRegression, "max-regression", "", "with --baseline, exit 1 when a route's p95 grew by more than this, e.g. 20%")
+	fs.StringVar(&raw.regressionMetric, "regression-metric", "p95", "what --max-regression watches: p50, p95, p99, mean or max")
 	fs.BoolVar(&raw.stepSummary, "step-summary", false, "also append the Markdown report to the file $GITHUB_STEP_SUMMARY names (GitHub Actions)")
 	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never (NO_COLOR is honoured)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
@@ -97,6 +103,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 // rawFlags are flag values that need checking before use.
 type rawFlags struct {
 	slow, method, group, coldCompile string
+	maxRegression, regressionMetric  string
 	rules, include, exclude, failOn  []string
 	byMethod, stepSummary            bool
 }
@@ -194,6 +201,20 @@ func parseOptions(args []string) (*options, error) {
 		}
 		o.budgets = append(o.budgets, b)
 	}
+	if o.compare.Metric, err = aggregate.ParseMetric(raw.regressionMetric); err != nil || o.compare.Metric.Unit() != aggregate.UnitDuration {
+		return nil, usagef("--regression-metric must be p50, p95, p99, mean, min or max, not %q", raw.regressionMetric)
+	}
+	if raw.maxRegression != "" {
+		if o.baseline == "" {
+			return nil, usagef("--max-regression needs --baseline")
+		}
+		v, err := strconv.ParseFloat(strings.TrimSuffix(raw.maxRegression, "%"), 64)
+		if err != nil || v <= 0 {
+			return nil, usagef("--max-regression: bad percentage %q (want e.g. 20%%)", raw.maxRegression)
+		}
+		o.compare.MaxRegression = v
+	}
+	o.compare.MinSamples = o.minSamples
 	if raw.stepSummary {
 		if o.stepSummary, err = stepSummaryPath(); err != nil {
 			return nil, err

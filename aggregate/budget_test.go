@@ -122,3 +122,54 @@ func TestEvaluate(t *testing.T) {
 		}
 	}
 }
+
+func TestCompare(t *testing.T) {
+	base := &Summary{
+		Total: Stats{Count: 10, P50: 100 * ms, P95: 200 * ms, P99: 300 * ms},
+		Routes: []Route{
+			{Key: Key{Route: "/a"}, Stats: Stats{Count: 5, P95: 100 * ms}},
+			{Key: Key{Route: "/gone"}, Stats: Stats{Count: 5, P95: 100 * ms}},
+			{Key: Key{Route: "/few"}, Stats: Stats{Count: 1, P95: 100 * ms}},
+			{Key: Key{Route: "/zero"}, Stats: Stats{Count: 5}},
+		},
+	}
+	cur := &Summary{
+		Total: Stats{Count: 12, P50: 100 * ms, P95: 240 * ms, P99: 330 * ms},
+		Routes: []Route{
+			{Key: Key{Route: "/new"}, Stats: Stats{Count: 7, P95: 1000 * ms}},
+			{Key: Key{Route: "/a"}, Stats: Stats{Count: 5, P95: 121 * ms}},
+			{Key: Key{Route: "/few"}, Stats: Stats{Count: 5, P95: 900 * ms}},
+			{Key: Key{Route: "/zero"}, Stats: Stats{Count: 5, P95: 5 * ms}},
+		},
+	}
+	c := Compare(base, cur, CompareOptions{MaxRegression: 20, MinSamples: 2})
+	if c.Metric != MetricP95 {
+		t.Errorf("metric %v, want p95 by default", c.Metric)
+	}
+	if got := c.Total.P95; got.Abs != float64(40*ms) || !got.RelOK || got.Rel != 20 {
+		t.Errorf("total p95 delta %+v, want +40ms, +20%%", got)
+	}
+	if c.Total.Status != Pass { // exactly 20% is not more than 20%
+		t.Errorf("total: %v, want pass", c.Total.Status)
+	}
+	var got []string
+	for _, ch := range c.Routes {
+		got = append(got, fmt.Sprintf("%s %v %d", ch.Route, ch.Status, ch.Samples))
+	}
+	want := []string{"/a breach 5", "/few not enough data 1", "/zero pass 5"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("routes %q, want %q", got, want)
+	}
+	if len(c.New) != 1 || c.New[0].Route != "/new" || len(c.Vanished) != 1 || c.Vanished[0].Route != "/gone" {
+		t.Errorf("new %v, vanished %v", c.New, c.Vanished)
+	}
+	if r := c.Regressions(); len(r) != 1 || r[0].Route != "/a" {
+		t.Errorf("regressions %v", r)
+	}
+	if c := Compare(base, cur, CompareOptions{}); len(c.Regressions()) != 0 || c.Routes[0].Status != Pass {
+		t.Errorf("without MaxRegression nothing is judged: %+v", c.Routes[0])
+	}
+	if (*Comparison)(nil).Regressions() != nil {
+		t.Error("a nil Comparison has regressions")
+	}
+}

@@ -65,6 +65,9 @@ type Summary struct {
 	Verdicts []Verdict
 	// MinSamples is the fewest requests a verdict needed.
 	MinSamples int
+	// Comparison sets the Summary against a baseline (see Compare); nil
+	// when there is none.
+	Comparison *Comparison
 }
 
 // Breaches returns how many verdicts are breaches.
@@ -79,8 +82,10 @@ func (s *Summary) Breaches() int {
 }
 
 // Failed reports whether the Summary should fail a build: a budget was
-// breached.
-func (s *Summary) Failed() bool { return s.Breaches() > 0 }
+// breached, or a route regressed against the baseline.
+func (s *Summary) Failed() bool {
+	return s.Breaches() > 0 || len(s.Comparison.Regressions()) > 0
+}
 
 // Dev is what a dev log says beyond requests.
 type Dev struct {

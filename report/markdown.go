@@ -20,6 +20,7 @@ func WriteMarkdown(w io.Writer, s *aggregate.Summary, opts Options) error {
 	m := &markdown{w: bufio.NewWriter(w)}
 	m.head(s)
 	m.budgets(s)
+	m.comparison(s, opts)
 	if s.Total.Count > 0 {
 		m.totals(s)
 		m.routes(s)

@@ -27,6 +27,8 @@ type Options struct {
 	Source string
 	// Version is reqstats' own version, written into JSON output.
 	Version string
+	// Baseline names the file Summary.Comparison came from.
+	Baseline string
 }
 
 // WriteFunc writes a Summary in one format.

@@ -231,3 +231,25 @@ func TestJUnitIsValidXML(t *testing.T) {
 		t.Errorf("route case %+v", c)
 	}
 }
+
+// TestReadBaselineRoundTrip reads back what WriteJSON wrote: every number
+// that a comparison uses comes back exact.
+func TestReadBaselineRoundTrip(t *testing.T) {
+	s := summaryOf(t, " GET /a 200 in 1.835ms\n GET /a 200 in 2.9s\n POST /b 500 in 145µs\n GET /c 200 in 1.5min\n")
+	var b strings.Builder
+	if err := WriteJSON(&b, s, Options{Source: "next"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadBaseline(strings.NewReader(b.String()), "x.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Total != s.Total || got.Warm != s.Warm || len(got.Routes) != len(s.Routes) || got.Method != s.Method || got.Slow != s.Slow {
+		t.Errorf("totals:\n got %+v\nwant %+v", got.Total, s.Total)
+	}
+	for i := range s.Routes {
+		if got.Routes[i] != s.Routes[i] {
+			t.Errorf("route %d:\n got %+v\nwant %+v", i, got.Routes[i], s.Routes[i])
+		}
+	}
+}

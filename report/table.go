@@ -29,6 +29,7 @@ func WriteTable(w io.Writer, s *aggregate.Summary, opts Options) error {
 		t.slowest(s)
 	}
 	t.dev(s)
+	t.comparison(s, opts)
 	t.budgets(s)
 	return t.w.Flush()
 }
