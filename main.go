@@ -83,6 +83,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, usageError{err})
 	}
+	if err := resolveTimes(opts, names, stdin, p); err != nil {
+		return fail(stderr, err)
+	}
 	var stream *recordStream
 	if report.Streamed(opts.format) {
 		stream = &recordStream{w: bufio.NewWriter(stdout)}
@@ -113,6 +116,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Baseline: opts.baseline,
 	}
 	s := agg.Summary()
+	if err := checkTimed(opts, s.Input.Requests+s.Input.Excluded, s.Input.Timed); err != nil {
+		return fail(stderr, err)
+	}
 	s.Verdicts = aggregate.Evaluate(s, opts.budgets, opts.minSamples)
 	s.MinSamples = opts.minSamples
 	if base != nil {

@@ -89,6 +89,8 @@ func TestGolden(t *testing.T) {
 		{"ci.baseline.md", []string{"-o", "markdown", "--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--min-samples", "3", "testdata/ci.log"}, 1},
 		{"ci.baseline-p50.md", []string{"-o", "markdown", "--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--regression-metric", "p50", "--min-samples", "3", "testdata/ci.log"}, 1},
 		{"ci.baseline-only.table", []string{"--baseline", "testdata/dev-server.json", "testdata/ci.log"}, 0},
+		{"ci.window.table", []string{"--since", "2026-11-28T04:10:30Z", "--until", "30s", "testdata/ci.log"}, 0},
+		{"ci.last-minute.md", []string{"-o", "markdown", "--since", "1m", "testdata/ci.log"}, 0},
 		{"dev-server.pass.junit", []string{"-o", "junit", "--fail-on", "p95>10s", "--fail-on", "route:/nope:p95>1s", "testdata/dev-server.log"}, 0},
 	}
 	for _, tt := range tests {
@@ -220,6 +222,8 @@ func TestExitCodes(t *testing.T) {
 	os.WriteFile(other, []byte(`{"schema": "k6.summary/v1"}`), 0o644)
 	v2 := filepath.Join(dir, "v2.json")
 	os.WriteFile(v2, []byte(`{"schema": "reqstats.summary/v2", "totals": {"count": "many"}}`), 0o644)
+	plain := filepath.Join(dir, "plain.log")
+	os.WriteFile(plain, []byte(" GET / 200 in 5ms\n"), 0o644)
 	huge := filepath.Join(dir, "one-line.log")
 	os.WriteFile(huge, []byte(strings.Repeat("a", 5<<20)+" GET /huge 200 in 5ms"), 0o644)
 
@@ -260,6 +264,11 @@ func TestExitCodes(t *testing.T) {
 		{"max-regression without baseline", []string{"--max-regression", "20%", "testdata/ci.log"}, 2, "reqstats: --max-regression needs --baseline\n"},
 		{"bad max-regression", []string{"--baseline", "testdata/dev-server.json", "--max-regression", "lots", "testdata/ci.log"}, 2, "reqstats: --max-regression: bad percentage \"lots\" (want e.g. 20%)\n"},
 		{"bad regression metric", []string{"--regression-metric", "count", "testdata/ci.log"}, 2, "reqstats: --regression-metric must be p50, p95, p99, mean, min or max, not \"count\"\n"},
+		{"since without timestamps", []string{"--since", "2026-01-01T00:00:00Z", plain}, 2, "reqstats: --since: the requests carry no timestamps (reqstats reads them from line prefixes, as GitHub Actions, docker logs -t or ts write them)\n"},
+		{"until relative without timestamps", []string{"--until", "5m", "testdata/dev-server.log"}, 2, "reqstats: --until: the input has no timestamps to count back from\n"},
+		{"since relative on stdin", []string{"--since", "5m", "-"}, 2, "reqstats: --since: a duration counts back from the last timestamp, which needs a file, not standard input; give an RFC 3339 time\n"},
+		{"bad since", []string{"--since", "yesterday", "testdata/ci.log"}, 2, "reqstats: --since: \"yesterday\" is neither an RFC 3339 time (2026-11-28T04:10:00Z) nor a duration before the last timestamp (5m)\n"},
+		{"until before since", []string{"--since", "2026-11-28T04:11:00Z", "--until", "2026-11-28T04:10:00Z", "testdata/ci.log"}, 2, "reqstats: --until 2026-11-28T04:10:00Z is before --since 2026-11-28T04:11:00Z\n"},
 		{"negative min-samples", []string{"--min-samples", "-1", "testdata/dev-server.log"}, 2, "--min-samples must not be negative"},
 	}
 	for _, tt := range tests {

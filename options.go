@@ -29,6 +29,8 @@ type options struct {
 
 	stepSummary string // the file --step-summary appends to
 
+	since, until timeBound
+
 	baseline string // --baseline: a file -o json wrote
 	compare  aggregate.CompareOptions
 }
@@ -90,6 +92,8 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.StringVar(&raw.coldCompile, "cold-compile", "100ms", "a request whose compile phase is at least this long is cold")
 	fs.StringArrayVar(&raw.failOn, "fail-on", nil, "exit 1 when this is true, e.g. 'p95>800ms', 'warm:p99>=2s', 'errors>0', 'route:/api/users/[id]:p95>300ms' (repeatable)")
 	fs.IntVar(&o.minSamples, "min-samples", 20, "fewest requests a percentile, mean or rate budget is judged on; fewer is \"not enough data\"")
+	fs.StringVar(&raw.since, "since", "", "count only requests from this time: RFC 3339 (2026-11-28T04:10:00Z) or a duration before the last timestamp (5m)")
+	fs.StringVar(&raw.until, "until", "", "count only requests up to this time: RFC 3339 or a duration before the last timestamp")
 	fs.StringVar(&o.baseline, "baseline", "", "compare with a summary written earlier by -o json")
 	fs.StringVar(&raw.maxRegression, "max-regression", "", "with --baseline, exit 1 when a route's p95 grew by more than this, e.g. 20%")
 	fs.StringVar(&raw.regressionMetric, "regression-metric", "p95", "what --max-regression watches: p50, p95, p99, mean or max")
@@ -104,6 +108,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 type rawFlags struct {
 	slow, method, group, coldCompile string
 	maxRegression, regressionMetric  string
+	since, until                     string
 	rules, include, exclude, failOn  []string
 	byMethod, stepSummary            bool
 }
@@ -215,6 +220,15 @@ func parseOptions(args []string) (*options, error) {
 		o.compare.MaxRegression = v
 	}
 	o.compare.MinSamples = o.minSamples
+	if o.since, err = parseTimeBound("--since", raw.since); err != nil {
+		return nil, err
+	}
+	if o.until, err = parseTimeBound("--until", raw.until); err != nil {
+		return nil, err
+	}
+	if !o.since.at.IsZero() && !o.until.at.IsZero() && o.until.at.Before(o.since.at) {
+		return nil, usagef("--until %s is before --since %s", raw.until, raw.since)
+	}
 	if raw.stepSummary {
 		if o.stepSummary, err = stepSummaryPath(); err != nil {
 			return nil, err

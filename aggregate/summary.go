@@ -121,7 +121,8 @@ type Input struct {
 	Bytes     int64
 	Requests  int // request records counted
 	Malformed int // request-like lines that could not be read
-	Excluded  int // requests left out by --include, --exclude and DefaultExcludes
+	Excluded  int // requests left out by --include, --exclude, DefaultExcludes, Since and Until
+	Timed     int // requests that carried a timestamp, left out or not
 	// ExcludedBy counts the excluded requests by the pattern that left
 	// them out, in pattern order; "(not included)" for --include misses.
 	ExcludedBy []Exclusion

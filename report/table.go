@@ -147,6 +147,9 @@ func (t *table) totals(s *aggregate.Summary) {
 		classes = append(classes, "none "+group(st.Status[0]))
 	}
 	t.printf("%-6s %s\n", "status", strings.Join(classes, " · "))
+	if span, ok := timeSpan(s); ok {
+		t.printf("%-6s %s\n", "time", span)
+	}
 	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("percentiles: %s · min %s", methodNote(s.Method), Human(st.Min))))
 }
 
