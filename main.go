@@ -94,10 +94,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	agg := aggregate.New(opts.agg)
 	w := &warner{w: stderr}
 	status := 0
+	var byFile []*aggregate.Summary
 	for _, name := range names {
-		if err := read(name, stdin, p, agg, w); err != nil {
+		aggs := []*aggregate.Aggregator{agg}
+		if opts.byFile {
+			o := opts.agg
+			o.OnRequest = nil
+			aggs = append(aggs, aggregate.New(o))
+		}
+		if err := read(name, stdin, p, w, aggs...); err != nil {
 			fmt.Fprintf(stderr, "reqstats: %v\n", err)
 			status = 1
+		}
+		if opts.byFile {
+			byFile = append(byFile, aggs[1].Summary())
 		}
 	}
 	w.flush()
@@ -119,6 +129,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := checkTimed(opts, s.Input.Requests+s.Input.Excluded, s.Input.Timed); err != nil {
 		return fail(stderr, err)
 	}
+	s.ByFile = byFile
 	s.Verdicts = aggregate.Evaluate(s, opts.budgets, opts.minSamples)
 	s.MinSamples = opts.minSamples
 	if base != nil {
@@ -209,11 +220,13 @@ func inputNames(files []string, stdin io.Reader) ([]string, error) {
 	return nil, usagef("no input: name a log file, pipe one in, or run where %s is (reqstats -h for help)", defaultLog)
 }
 
-// read feeds one input's events to agg.
-func read(name string, stdin io.Reader, p *parser.Parser, agg *aggregate.Aggregator, w *warner) error {
+// read feeds one input's events to each of aggs.
+func read(name string, stdin io.Reader, p *parser.Parser, w *warner, aggs ...*aggregate.Aggregator) error {
 	in, err := open(name, stdin)
 	if err != nil {
-		agg.AddInput(name, 0, 0, err)
+		for _, agg := range aggs {
+			agg.AddInput(name, 0, 0, err)
+		}
 		return err
 	}
 	defer in.Close()
@@ -227,13 +240,17 @@ func read(name string, stdin io.Reader, p *parser.Parser, agg *aggregate.Aggrega
 		case parser.KindRequest:
 			requests++
 		}
-		agg.Add(ev)
+		for _, agg := range aggs {
+			agg.Add(ev)
+		}
 	}
 	err = sc.Err()
 	if err != nil {
 		err = fmt.Errorf("read %s: %w", name, err)
 	}
-	agg.AddInput(name, sc.Lines(), sc.Bytes(), err)
+	for _, agg := range aggs {
+		agg.AddInput(name, sc.Lines(), sc.Bytes(), err)
+	}
 	if err == nil && in.binary && requests == 0 {
 		w.note(fmt.Sprintf("%s: binary file, no requests found", name))
 	}

@@ -91,6 +91,9 @@ func TestGolden(t *testing.T) {
 		{"ci.baseline-only.table", []string{"--baseline", "testdata/dev-server.json", "testdata/ci.log"}, 0},
 		{"ci.window.table", []string{"--since", "2026-11-28T04:10:30Z", "--until", "30s", "testdata/ci.log"}, 0},
 		{"ci.last-minute.md", []string{"-o", "markdown", "--since", "1m", "testdata/ci.log"}, 0},
+		{"by-file.table", []string{"--by-file", "testdata/ci.log", "testdata/dev-server.log"}, 0},
+		{"by-file.md", []string{"-o", "markdown", "--by-file", "testdata/ci.log", "testdata/dev-server.log"}, 0},
+		{"by-file.csv", []string{"-o", "csv", "--by-file", "testdata/ci.log", "testdata/dev-server.log"}, 0},
 		{"dev-server.pass.junit", []string{"-o", "junit", "--fail-on", "p95>10s", "--fail-on", "route:/nope:p95>1s", "testdata/dev-server.log"}, 0},
 	}
 	for _, tt := range tests {
@@ -336,5 +339,47 @@ func TestStepSummary(t *testing.T) {
 	code, out, errOut = runCLI(t, "", "--step-summary", "testdata/dev-server.log")
 	if code != 1 || !strings.Contains(errOut, "reqstats: --step-summary: open ") || !strings.Contains(out, "requests") {
 		t.Errorf("unwritable summary: exit %d, stderr %q, want 1, an error and the report still written", code, errOut)
+	}
+}
+
+// TestByFileAddsUp checks that the per-file summaries of --by-file add up
+// to the merged one, and that the merged one is what reading without
+// --by-file gives.
+func TestByFileAddsUp(t *testing.T) {
+	files := []string{"testdata/ci.log", "testdata/dev-server.log", "testdata/next16-color.log"}
+	_, merged, _ := runCLI(t, "", append([]string{"-o", "json"}, files...)...)
+	code, out, errOut := runCLI(t, "", append([]string{"-o", "json", "--by-file"}, files...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	type stats struct{ Count, Slow, Cold, Errors5xx int }
+	var doc struct {
+		Totals stats
+		ByFile []struct {
+			File   string
+			Totals stats
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var sum stats
+	var names []string
+	for _, f := range doc.ByFile {
+		names = append(names, f.File)
+		sum.Count += f.Totals.Count
+		sum.Slow += f.Totals.Slow
+		sum.Errors5xx += f.Totals.Errors5xx
+	}
+	if !slices.Equal(names, files) {
+		t.Errorf("byFile names %q, want %q", names, files)
+	}
+	want := doc.Totals
+	want.Cold = 0
+	if sum != want || doc.Totals.Count == 0 {
+		t.Errorf("per-file totals add up to %+v, merged %+v", sum, want)
+	}
+	if i := strings.Index(out, `  "byFile"`); i < 0 || out[:i] != strings.TrimSuffix(merged, "\n}\n")+",\n" {
+		t.Errorf("--by-file changed the merged summary")
 	}
 }

@@ -30,6 +30,7 @@ type options struct {
 	stepSummary string // the file --step-summary appends to
 
 	since, until timeBound
+	byFile       bool // --by-file
 
 	baseline string // --baseline: a file -o json wrote
 	compare  aggregate.CompareOptions
@@ -94,6 +95,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.IntVar(&o.minSamples, "min-samples", 20, "fewest requests a percentile, mean or rate budget is judged on; fewer is \"not enough data\"")
 	fs.StringVar(&raw.since, "since", "", "count only requests from this time: RFC 3339 (2026-11-28T04:10:00Z) or a duration before the last timestamp (5m)")
 	fs.StringVar(&raw.until, "until", "", "count only requests up to this time: RFC 3339 or a duration before the last timestamp")
+	fs.BoolVar(&o.byFile, "by-file", false, "also summarise each input file on its own (sharded CI jobs)")
 	fs.StringVar(&o.baseline, "baseline", "", "compare with a summary written earlier by -o json")
 	fs.StringVar(&raw.maxRegression, "max-regression", "", "with --baseline, exit 1 when a route's p95 grew by more than this, e.g. 20%")
 	fs.StringVar(&raw.regressionMetric, "regression-metric", "p95", "what --max-regression watches: p50, p95, p99, mean or max")

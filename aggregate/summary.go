@@ -65,6 +65,9 @@ type Summary struct {
 	Verdicts []Verdict
 	// MinSamples is the fewest requests a verdict needed.
 	MinSamples int
+	// ByFile holds one Summary per input, in input order, when the caller
+	// summarised each input on its own as well.
+	ByFile []*Summary
 	// Comparison sets the Summary against a baseline (see Compare); nil
 	// when there is none.
 	Comparison *Comparison

@@ -17,7 +17,9 @@ var csvHeader = []string{
 
 // WriteCSV writes one comma-separated row per route, busiest first, after
 // a header row (see csvHeader): a spreadsheet's or a script's view of
-// Summary.Routes. Durations are exact numbers of milliseconds.
+// Summary.Routes. Durations are exact numbers of milliseconds. With
+// Summary.ByFile, a first column names the file, empty for the rows of
+// all files merged, which come first.
 func WriteCSV(w io.Writer, s *aggregate.Summary, opts Options) error {
 	return writeDelimited(w, s, ',')
 }
@@ -30,9 +32,22 @@ func WriteTSV(w io.Writer, s *aggregate.Summary, opts Options) error {
 func writeDelimited(w io.Writer, s *aggregate.Summary, comma rune) error {
 	cw := csv.NewWriter(w)
 	cw.Comma = comma
-	cw.Write(csvHeader)
-	for i := range s.Routes {
-		cw.Write(csvRow(&s.Routes[i]))
+	if len(s.ByFile) == 0 {
+		cw.Write(csvHeader)
+		for i := range s.Routes {
+			cw.Write(csvRow(&s.Routes[i]))
+		}
+	} else {
+		cw.Write(append([]string{"file"}, csvHeader...))
+		for _, f := range append([]*aggregate.Summary{s}, s.ByFile...) {
+			name := ""
+			if f != s {
+				name = fileName(f)
+			}
+			for i := range f.Routes {
+				cw.Write(append([]string{name}, csvRow(&f.Routes[i])...))
+			}
+		}
 	}
 	cw.Flush()
 	return cw.Error()

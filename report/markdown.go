@@ -23,6 +23,7 @@ func WriteMarkdown(w io.Writer, s *aggregate.Summary, opts Options) error {
 	m.comparison(s, opts)
 	if s.Total.Count > 0 {
 		m.totals(s)
+		m.byFile(s)
 		m.routes(s)
 		m.slowest(s)
 	} else {

@@ -23,6 +23,7 @@ func WriteTable(w io.Writer, s *aggregate.Summary, opts Options) error {
 	t.width = max(t.width, 72) // the totals need 70 columns
 	t.header(s, opts)
 	t.totals(s)
+	t.byFile(s)
 	if s.Total.Count > 0 {
 		t.topRoutes(s)
 		t.volume(s)
