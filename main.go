@@ -26,6 +26,13 @@
 //	  "slowRequestRate": "7.1%",
 //	  …
 //
+// In CI, after end-to-end tests against next dev with its log kept:
+//
+//	$ reqstats --fail-on 'p95>800ms' --step-summary -o markdown server.log
+//
+// prints a Markdown report, appends it to $GITHUB_STEP_SUMMARY and exits 1
+// when the p95 of all requests is over 800ms.
+//
 // Run reqstats -h for the flags.
 package main
 

@@ -65,14 +65,16 @@ Examples:
   reqstats -o api dev-server.log        # what GET /api/performance/metrics would return
   reqstats -o json logs/*.log.gz > summary.json
   reqstats --slow 500ms --top 20 --exclude '/api/health' dev-server.log
+  reqstats --fail-on 'p95>800ms' --step-summary -o markdown server.log   # in CI
 
 Flags:
 `
 
 const usageTail = `
 Exit status: 0 when all went well; 1 when an input could not be read (the
-others are still read and reported) or a --fail-on budget was breached
-(the report is still written); 2 for a usage error.
+others are still read and reported), a --fail-on budget was breached or
+a route regressed against --baseline (the report is still written); 2 for
+a usage error.
 `
 
 // newFlagSet declares the flags into o.
@@ -98,7 +100,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.BoolVar(&o.byFile, "by-file", false, "also summarise each input file on its own (sharded CI jobs)")
 	fs.StringVar(&o.baseline, "baseline", "", "compare with a summary written earlier by -o json")
 	fs.StringVar(&raw.maxRegression, "max-regression", "", "with --baseline, exit 1 when a route's p95 grew by more than this, e.g. 20%")
-	fs.StringVar(&raw.regressionMetric, "regression-metric", "p95", "what --max-regression watches: p50, p95, p99, mean or max")
+	fs.StringVar(&raw.regressionMetric, "regression-metric", "p95", "what --max-regression watches: p50, p95, p99, mean, min or max")
 	fs.BoolVar(&raw.stepSummary, "step-summary", false, "also append the Markdown report to the file $GITHUB_STEP_SUMMARY names (GitHub Actions)")
 	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never (NO_COLOR is honoured)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
