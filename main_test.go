@@ -88,6 +88,7 @@ func TestGolden(t *testing.T) {
 		{"ci.baseline.table", []string{"--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--min-samples", "3", "testdata/ci.log"}, 1},
 		{"ci.baseline.md", []string{"-o", "markdown", "--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--min-samples", "3", "testdata/ci.log"}, 1},
 		{"ci.baseline-p50.md", []string{"-o", "markdown", "--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--regression-metric", "p50", "--min-samples", "3", "testdata/ci.log"}, 1},
+		{"ci.baseline.junit", []string{"-o", "junit", "--fail-on", "p95>5s", "--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--min-samples", "3", "testdata/ci.log"}, 1},
 		{"ci.baseline-only.table", []string{"--baseline", "testdata/dev-server.json", "testdata/ci.log"}, 0},
 		{"ci.window.table", []string{"--since", "2026-11-28T04:10:30Z", "--until", "30s", "testdata/ci.log"}, 0},
 		{"ci.last-minute.md", []string{"-o", "markdown", "--since", "1m", "testdata/ci.log"}, 0},

@@ -2,8 +2,11 @@ package aggregate
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/reqstats/reqstats/parser"
 )
 
 func TestParseBudget(t *testing.T) {
@@ -172,4 +175,33 @@ func TestCompare(t *testing.T) {
 	if (*Comparison)(nil).Regressions() != nil {
 		t.Error("a nil Comparison has regressions")
 	}
+}
+
+func ExampleEvaluate() {
+	a := New(Options{ByMethod: true})
+	p, _ := parser.New(parser.Options{})
+	sc := parser.NewScanner(strings.NewReader(` GET /api/users/42 200 in 145ms
+ GET /api/users/7 200 in 160ms
+ POST /api/report 500 in 2.4s
+`), "dev-server.log", p)
+	for sc.Scan() {
+		a.Add(sc.Event())
+	}
+	var budgets []Budget
+	for _, expr := range []string{"p95>800ms", "errors>0", "route:/api/users/[id]:p95>300ms", "p95>>1s"} {
+		b, err := ParseBudget(expr)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		budgets = append(budgets, b)
+	}
+	for _, v := range Evaluate(a.Summary(), budgets, 3) {
+		fmt.Println(v.Budget.Expr, v.Route.Method, v.Status, v.Samples)
+	}
+	// Output:
+	// "p95>>1s": unexpected ">" at column 5
+	// p95>800ms  breach 3
+	// errors>0  breach 3
+	// route:/api/users/[id]:p95>300ms GET not enough data 2
 }

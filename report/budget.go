@@ -125,7 +125,9 @@ func budgetsJSON(vs []aggregate.Verdict) []BudgetJSON {
 
 // WriteJUnit writes the budgets as a JUnit XML report, one test case per
 // verdict, so that CI dashboards (Jenkins, GitLab) list them: a breach is
-// a failure, not enough data a skipped test.
+// a failure, not enough data a skipped test. With a baseline and a
+// maximum regression, the totals and each route found in both are test
+// cases too.
 func WriteJUnit(w io.Writer, s *aggregate.Summary, _ Options) error {
 	type result struct {
 		Message string `xml:"message,attr"`
@@ -163,6 +165,28 @@ func WriteJUnit(w io.Writer, s *aggregate.Summary, _ Options) error {
 			tc.SystemOut = v.Budget.Metric.String() + " " + text
 		}
 		ts.Cases = append(ts.Cases, tc)
+	}
+	if c := s.Comparison; c != nil && c.MaxRegression > 0 {
+		for _, ch := range append([]aggregate.Change{c.Total}, c.Routes...) {
+			name := "all requests"
+			if ch.Key != (aggregate.Key{}) {
+				name = routeLabel(ch.Key)
+			}
+			tc := testcase{Name: fmt.Sprintf("%s: %s up by at most %s%%", name, c.Metric, strconv.FormatFloat(c.MaxRegression, 'f', -1, 64)), Classname: "reqstats.regression"}
+			text := fmt.Sprintf("%s %s → %s (%s)", c.Metric, value(c.Metric, ch.Judged.Base), value(c.Metric, ch.Judged.Cur), change(c.Metric, ch.Judged))
+			switch ch.Status {
+			case aggregate.Breach:
+				ts.Failures++
+				tc.Failure = &result{Message: text, Type: "regression"}
+			case aggregate.NotEnoughData:
+				ts.Skipped++
+				tc.Skipped = &result{Message: fmt.Sprintf("not enough data: %s, fewer than the %d needed", plural(ch.Samples, "request"), c.MinSamples)}
+			default:
+				tc.SystemOut = text
+			}
+			ts.Tests++
+			ts.Cases = append(ts.Cases, tc)
+		}
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
