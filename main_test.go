@@ -253,7 +253,7 @@ func TestExitCodes(t *testing.T) {
 		{"budget within", []string{"--fail-on", "p95>=5.82s", "testdata/dev-server.log"}, 0, ""},
 		{"budget at the edge", []string{"--fail-on", "p95>5.809s", "testdata/dev-server.log"}, 0, ""},
 		{"budget at the edge, inclusive", []string{"--fail-on", "p95>=5.809s", "testdata/dev-server.log"}, 1, "p95>=5.809s: 5.81s (21 requests)"},
-		{"budget not enough data", []string{"-o", "api", "--fail-on", "p95>1ms", "--min-samples", "22", "testdata/dev-server.log"}, 0, "reqstats: budget p95>1ms: not enough data, 21 requests, fewer than the 22 needed\n"},
+		{"budget not enough data", []string{"-o", "api", "--fail-on", "p95>1ms", "--min-samples", "22", "testdata/dev-server.log"}, 0, "reqstats: budget p95>1ms: not enough data, 21 requests (22 needed)\n"},
 		{"budget and missing file", []string{"--fail-on", "p95>10s", "nope.log", "testdata/dev-server.log"}, 1, "reqstats: open nope.log"},
 		{"bad budget", []string{"--fail-on", "p95>>800ms", "testdata/dev-server.log"}, 2, "reqstats: --fail-on \"p95>>800ms\": unexpected \">\" at column 5\n"},
 		{"bad budget unit", []string{"--fail-on", "p95>800", "testdata/dev-server.log"}, 2, "at column 5"},

@@ -41,21 +41,21 @@ func budgetName(v *aggregate.Verdict) string {
 	return name
 }
 
-// verdictText explains a verdict: "5.81s (21 requests)", "3 requests,
-// fewer than the 20 needed".
+// verdictText explains a verdict: "5.81s (21 requests)", "3 requests (20
+// needed)".
 func verdictText(v *aggregate.Verdict, minSamples int) string {
 	if v.Status == aggregate.NotEnoughData {
 		if v.Samples == 0 {
 			return "no requests"
 		}
-		return fmt.Sprintf("%s, fewer than the %d needed", plural(v.Samples, "request"), minSamples)
+		return fmt.Sprintf("%s (%d needed)", plural(v.Samples, "request"), minSamples)
 	}
 	return fmt.Sprintf("%s (%s)", value(v.Budget.Metric, v.Actual), plural(v.Samples, "request"))
 }
 
 // BreachLine describes a breached budget in one line, for standard
 // error: "p95>800ms: 5.81s (21 requests)", "p95>800ms: not enough data,
-// 3 requests, fewer than the 20 needed".
+// 3 requests (20 needed)".
 func VerdictLine(v *aggregate.Verdict, minSamples int) string {
 	if v.Status == aggregate.NotEnoughData {
 		return budgetName(v) + ": not enough data, " + verdictText(v, minSamples)
@@ -180,7 +180,7 @@ func WriteJUnit(w io.Writer, s *aggregate.Summary, _ Options) error {
 				tc.Failure = &result{Message: text, Type: "regression"}
 			case aggregate.NotEnoughData:
 				ts.Skipped++
-				tc.Skipped = &result{Message: fmt.Sprintf("not enough data: %s, fewer than the %d needed", plural(ch.Samples, "request"), c.MinSamples)}
+				tc.Skipped = &result{Message: fmt.Sprintf("not enough data: %s (%d needed)", plural(ch.Samples, "request"), c.MinSamples)}
 			default:
 				tc.SystemOut = text
 			}

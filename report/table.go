@@ -366,7 +366,7 @@ func (t *table) budgets(s *aggregate.Summary) {
 	for i := range s.Verdicts {
 		nameW = max(nameW, utf8.RuneCountInString(budgetName(&s.Verdicts[i])))
 	}
-	nameW = min(nameW, t.width/2, t.width-45) // the verdict text takes up to 36 columns
+	nameW = min(nameW, t.width-32) // the verdict text takes up to 23 columns
 	for i := range s.Verdicts {
 		v := &s.Verdicts[i]
 		status := "pass   "
