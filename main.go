@@ -26,15 +26,24 @@
 //	  "slowRequestRate": "7.1%",
 //	  …
 //
+// In CI, after end-to-end tests against next dev with its log kept:
+//
+//	$ reqstats --fail-on 'p95>800ms' --step-summary -o markdown server.log
+//
+// prints a Markdown report, appends it to $GITHUB_STEP_SUMMARY and exits 1
+// when the p95 of all requests is over 800ms.
+//
 // Run reqstats -h for the flags.
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -70,33 +79,128 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 
+	var base *aggregate.Summary
+	if opts.baseline != "" {
+		if base, err = readBaseline(opts.baseline, opts.agg.Method); err != nil {
+			return fail(stderr, err)
+		}
+	}
+
 	p, err := parser.New(parser.Options{})
 	if err != nil {
 		return fail(stderr, usageError{err})
 	}
+	if err := resolveTimes(opts, names, stdin, p); err != nil {
+		return fail(stderr, err)
+	}
+	var stream *recordStream
+	if report.Streamed(opts.format) {
+		stream = &recordStream{w: bufio.NewWriter(stdout)}
+		opts.agg.OnRequest = stream.write
+	}
 	agg := aggregate.New(opts.agg)
 	w := &warner{w: stderr}
 	status := 0
+	var byFile []*aggregate.Summary
 	for _, name := range names {
-		if err := read(name, stdin, p, agg, w); err != nil {
+		aggs := []*aggregate.Aggregator{agg}
+		if opts.byFile {
+			o := opts.agg
+			o.OnRequest = nil
+			aggs = append(aggs, aggregate.New(o))
+		}
+		if err := read(name, stdin, p, w, aggs...); err != nil {
+			fmt.Fprintf(stderr, "reqstats: %v\n", err)
+			status = 1
+		}
+		if opts.byFile {
+			byFile = append(byFile, aggs[1].Summary())
+		}
+	}
+	w.flush()
+	if stream != nil {
+		if err := stream.flush(); err != nil {
+			fmt.Fprintf(stderr, "reqstats: write: %v\n", err)
+			return 1
+		}
+	}
+
+	ropts := report.Options{
+		Color:    colorOn(opts.color, stdout),
+		Width:    termWidth(),
+		Source:   string(parser.SourceNext),
+		Version:  version(),
+		Baseline: opts.baseline,
+	}
+	s := agg.Summary()
+	if err := checkTimed(opts, s.Input.Requests+s.Input.Excluded, s.Input.Timed); err != nil {
+		return fail(stderr, err)
+	}
+	s.ByFile = byFile
+	s.Verdicts = aggregate.Evaluate(s, opts.budgets, opts.minSamples)
+	s.MinSamples = opts.minSamples
+	if base != nil {
+		s.Comparison = aggregate.Compare(base, s, opts.compare)
+	}
+	if err := opts.write(stdout, s, ropts); err != nil {
+		return fail(stderr, fmt.Errorf("write: %w", err))
+	}
+	if opts.stepSummary != "" {
+		if err := appendStepSummary(opts.stepSummary, s, ropts); err != nil {
 			fmt.Fprintf(stderr, "reqstats: %v\n", err)
 			status = 1
 		}
 	}
-	w.flush()
-
-	ropts := report.Options{
-		Color:   colorOn(opts.color, stdout),
-		Width:   termWidth(),
-		Source:  string(parser.SourceNext),
-		Version: version(),
+	if !report.ShowsBudgets(opts.format) {
+		for i := range s.Verdicts {
+			if v := &s.Verdicts[i]; v.Status == aggregate.NotEnoughData {
+				fmt.Fprintf(stderr, "reqstats: budget %s\n", report.VerdictLine(v, s.MinSamples))
+			}
+		}
 	}
-	if err := opts.write(stdout, agg.Summary(), ropts); err != nil {
-		fmt.Fprintf(stderr, "reqstats: write: %v\n", err)
-		return 1
+	if s.Failed() {
+		return fail(stderr, failure(s))
 	}
 	return status
 }
+
+// failure lists what failed the build, one line each.
+func failure(s *aggregate.Summary) error {
+	var lines []string
+	for i := range s.Verdicts {
+		if v := &s.Verdicts[i]; v.Status == aggregate.Breach {
+			lines = append(lines, "budget breached: "+report.VerdictLine(v, s.MinSamples))
+		}
+	}
+	for _, ch := range s.Comparison.Regressions() {
+		lines = append(lines, "regression: "+report.RegressionLine(s.Comparison, &ch))
+	}
+	return buildFailure{lines}
+}
+
+// readBaseline reads the baseline summary named path, and checks that
+// its percentiles are comparable with those computed by method.
+func readBaseline(path string, method aggregate.Method) (*aggregate.Summary, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("baseline: %w", err)
+	}
+	defer f.Close()
+	base, err := report.ReadBaseline(f, path)
+	if err != nil {
+		return nil, err
+	}
+	if base.Method != method {
+		return nil, fmt.Errorf("baseline %s: its percentiles are %s, these %s (pass --percentile-method %s)", path, base.Method, method, base.Method)
+	}
+	return base, nil
+}
+
+// buildFailure is a budget breach: exit status 1, after the report.
+type buildFailure struct{ lines []string }
+
+func (e buildFailure) Error() string { return strings.Join(e.lines, "\nreqstats: ") }
+func (e buildFailure) ExitCode() int { return 1 }
 
 // fail prints err and returns its exit status.
 func fail(stderr io.Writer, err error) int {
@@ -123,11 +227,13 @@ func inputNames(files []string, stdin io.Reader) ([]string, error) {
 	return nil, usagef("no input: name a log file, pipe one in, or run where %s is (reqstats -h for help)", defaultLog)
 }
 
-// read feeds one input's events to agg.
-func read(name string, stdin io.Reader, p *parser.Parser, agg *aggregate.Aggregator, w *warner) error {
+// read feeds one input's events to each of aggs.
+func read(name string, stdin io.Reader, p *parser.Parser, w *warner, aggs ...*aggregate.Aggregator) error {
 	in, err := open(name, stdin)
 	if err != nil {
-		agg.AddInput(name, 0, 0, err)
+		for _, agg := range aggs {
+			agg.AddInput(name, 0, 0, err)
+		}
 		return err
 	}
 	defer in.Close()
@@ -141,13 +247,17 @@ func read(name string, stdin io.Reader, p *parser.Parser, agg *aggregate.Aggrega
 		case parser.KindRequest:
 			requests++
 		}
-		agg.Add(ev)
+		for _, agg := range aggs {
+			agg.Add(ev)
+		}
 	}
 	err = sc.Err()
 	if err != nil {
 		err = fmt.Errorf("read %s: %w", name, err)
 	}
-	agg.AddInput(name, sc.Lines(), sc.Bytes(), err)
+	for _, agg := range aggs {
+		agg.AddInput(name, sc.Lines(), sc.Bytes(), err)
+	}
 	if err == nil && in.binary && requests == 0 {
 		w.note(fmt.Sprintf("%s: binary file, no requests found", name))
 	}
@@ -174,6 +284,26 @@ func (w *warner) flush() {
 	if w.n > maxWarnings {
 		fmt.Fprintf(w.w, "reqstats: %d more malformed lines not shown\n", w.n-maxWarnings)
 	}
+}
+
+// recordStream writes each counted request as it is read (-o ndjson),
+// keeping the first write error.
+type recordStream struct {
+	w   *bufio.Writer
+	err error
+}
+
+func (s *recordStream) write(r aggregate.Request) {
+	if s.err == nil {
+		s.err = report.WriteRecord(s.w, r)
+	}
+}
+
+func (s *recordStream) flush() error {
+	if err := s.w.Flush(); s.err == nil {
+		s.err = err
+	}
+	return s.err
 }
 
 // version returns the module version reqstats was built from.

@@ -52,6 +52,14 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
+// budgets is a set of --fail-on flags that breaches, passes and lacks
+// data on testdata/dev-server.log.
+var budgets = []string{
+	"--fail-on", "p95>800ms", "--fail-on", "errors>0", "--fail-on", "warm:p50>1s",
+	"--fail-on", "route:/api/users/[id]:p95>300ms", "--fail-on", "route:/:p95>1s",
+	"--fail-on", "count<10", "--min-samples", "5",
+}
+
 func TestGolden(t *testing.T) {
 	tests := []struct {
 		name string
@@ -66,6 +74,28 @@ func TestGolden(t *testing.T) {
 		{"dev-server.linear.table", []string{"--percentile-method", "linear", "--slow", "1s", "--top", "3", "--group", "none", "--by-method=false", "testdata/dev-server.log"}, 0},
 		{"empty.table", []string{"testdata/empty.log"}, 0},
 		{"empty.api.json", []string{"-o", "api", "testdata/empty.log"}, 0},
+		{"dev-server.md", []string{"-o", "markdown", "testdata/dev-server.log"}, 0},
+		{"empty.md", []string{"-o", "markdown", "testdata/empty.log"}, 0},
+		{"dev-server.csv", []string{"-o", "csv", "testdata/dev-server.log"}, 0},
+		{"dev-server.tsv", []string{"-o", "tsv", "testdata/dev-server.log"}, 0},
+		{"dev-server.ndjson", []string{"-o", "ndjson", "testdata/dev-server.log"}, 0},
+		{"next16-color.ndjson", []string{"-o", "ndjson", "testdata/next16-color.log"}, 0},
+		{"dev-server.budget.table", append(slices.Clone(budgets), "testdata/dev-server.log"), 1},
+		{"dev-server.budget.md", append(slices.Clone(budgets), "-o", "markdown", "testdata/dev-server.log"), 1},
+		{"dev-server.budget.csv", append(slices.Clone(budgets), "-o", "csv", "testdata/dev-server.log"), 1},
+		{"dev-server.junit", append(slices.Clone(budgets), "-o", "junit", "testdata/dev-server.log"), 1},
+		{"ci.table", []string{"testdata/ci.log"}, 0},
+		{"ci.baseline.table", []string{"--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--min-samples", "3", "testdata/ci.log"}, 1},
+		{"ci.baseline.md", []string{"-o", "markdown", "--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--min-samples", "3", "testdata/ci.log"}, 1},
+		{"ci.baseline-p50.md", []string{"-o", "markdown", "--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--regression-metric", "p50", "--min-samples", "3", "testdata/ci.log"}, 1},
+		{"ci.baseline.junit", []string{"-o", "junit", "--fail-on", "p95>5s", "--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--min-samples", "3", "testdata/ci.log"}, 1},
+		{"ci.baseline-only.table", []string{"--baseline", "testdata/dev-server.json", "testdata/ci.log"}, 0},
+		{"ci.window.table", []string{"--since", "2026-11-28T04:10:30Z", "--until", "30s", "testdata/ci.log"}, 0},
+		{"ci.last-minute.md", []string{"-o", "markdown", "--since", "1m", "testdata/ci.log"}, 0},
+		{"by-file.table", []string{"--by-file", "testdata/ci.log", "testdata/dev-server.log"}, 0},
+		{"by-file.md", []string{"-o", "markdown", "--by-file", "testdata/ci.log", "testdata/dev-server.log"}, 0},
+		{"by-file.csv", []string{"-o", "csv", "--by-file", "testdata/ci.log", "testdata/dev-server.log"}, 0},
+		{"dev-server.pass.junit", []string{"-o", "junit", "--fail-on", "p95>10s", "--fail-on", "route:/nope:p95>1s", "testdata/dev-server.log"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -192,6 +222,12 @@ func TestExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "core.bin")
 	os.WriteFile(bin, []byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00>\x00\x01\x00\x00\x00"+strings.Repeat("\x00\xff\x13", 5000)), 0o644)
+	other := filepath.Join(dir, "k6.json")
+	os.WriteFile(other, []byte(`{"schema": "k6.summary/v1"}`), 0o644)
+	v2 := filepath.Join(dir, "v2.json")
+	os.WriteFile(v2, []byte(`{"schema": "reqstats.summary/v2", "totals": {"count": "many"}}`), 0o644)
+	plain := filepath.Join(dir, "plain.log")
+	os.WriteFile(plain, []byte(" GET / 200 in 5ms\n"), 0o644)
 	huge := filepath.Join(dir, "one-line.log")
 	os.WriteFile(huge, []byte(strings.Repeat("a", 5<<20)+" GET /huge 200 in 5ms"), 0o644)
 
@@ -207,12 +243,37 @@ func TestExitCodes(t *testing.T) {
 		{"binary file", []string{bin}, 0, "reqstats: " + bin + ": binary file, no requests found\n"},
 		{"5 MB single line", []string{"-o", "api", huge}, 0, ""},
 		{"unknown flag", []string{"--nope"}, 2, "reqstats: unknown flag: --nope\n"},
-		{"bad format", []string{"-o", "xml", "x.log"}, 2, "reqstats: unknown format \"xml\" (want api, json, table)\n"},
+		{"bad format", []string{"-o", "xml", "x.log"}, 2, "reqstats: unknown format \"xml\" (want api, csv, json, junit, markdown, ndjson, table, tsv)\n"},
 		{"bad slow", []string{"--slow", "fast"}, 2, "reqstats: --slow: bad duration \"fast\" (want e.g. 2s, 500ms or 2000)\n"},
 		{"bad method", []string{"--percentile-method", "median"}, 2, "reqstats: --percentile-method: unknown percentile method \"median\" (want endpoint, nearest-rank or linear)\n"},
 		{"bad rule", []string{"--group-rule", "([=x"}, 2, ""},
 		{"bad top", []string{"--top", "0"}, 2, "reqstats: --top must be at least 1, not 0\n"},
 		{"help", []string{"-h"}, 0, ""},
+		{"budget breached", []string{"-o", "json", "--fail-on", "p95>800ms", "testdata/dev-server.log"}, 1, "reqstats: budget breached: p95>800ms: 5.81s (21 requests)\n"},
+		{"budget within", []string{"--fail-on", "p95>=5.82s", "testdata/dev-server.log"}, 0, ""},
+		{"budget at the edge", []string{"--fail-on", "p95>5.809s", "testdata/dev-server.log"}, 0, ""},
+		{"budget at the edge, inclusive", []string{"--fail-on", "p95>=5.809s", "testdata/dev-server.log"}, 1, "p95>=5.809s: 5.81s (21 requests)"},
+		{"budget not enough data", []string{"-o", "api", "--fail-on", "p95>1ms", "--min-samples", "22", "testdata/dev-server.log"}, 0, "reqstats: budget p95>1ms: not enough data, 21 requests (22 needed)\n"},
+		{"budget and missing file", []string{"--fail-on", "p95>10s", "nope.log", "testdata/dev-server.log"}, 1, "reqstats: open nope.log"},
+		{"bad budget", []string{"--fail-on", "p95>>800ms", "testdata/dev-server.log"}, 2, "reqstats: --fail-on \"p95>>800ms\": unexpected \">\" at column 5\n"},
+		{"bad budget unit", []string{"--fail-on", "p95>800", "testdata/dev-server.log"}, 2, "at column 5"},
+		{"budget method without by-method", []string{"--by-method=false", "--fail-on", "route:GET /x:p95>1s", "testdata/dev-server.log"}, 2, "names a method, but routes are not split by method"},
+		{"baseline not JSON", []string{"--baseline", "testdata/ci.log", "testdata/ci.log"}, 1, "reqstats: baseline testdata/ci.log: not a reqstats summary (not a JSON object; write one with -o json)\n"},
+		{"baseline api JSON", []string{"--baseline", "testdata/dev-server.api.json", "testdata/ci.log"}, 1, "reqstats: baseline testdata/dev-server.api.json: not a reqstats summary (no schema; write one with -o json)\n"},
+		{"baseline other schema", []string{"--baseline", other, "testdata/ci.log"}, 1, "reqstats: baseline " + other + ": not a reqstats summary (schema \"k6.summary/v1\")\n"},
+		{"baseline newer schema", []string{"--baseline", v2, "testdata/ci.log"}, 1, "reqstats: baseline " + v2 + ": written by an incompatible reqstats (schema \"reqstats.summary/v2\", this one reads \"reqstats.summary/v1\")\n"},
+		{"baseline missing", []string{"--baseline", "nope.json", "testdata/ci.log"}, 1, "reqstats: baseline: open nope.json: no such file or directory\n"},
+		{"baseline other percentiles", []string{"--baseline", "testdata/dev-server.json", "--percentile-method", "linear", "testdata/ci.log"}, 1, "reqstats: baseline testdata/dev-server.json: its percentiles are endpoint, these linear (pass --percentile-method endpoint)\n"},
+		{"baseline within", []string{"--baseline", "testdata/dev-server.json", "--max-regression", "700%", "--min-samples", "3", "testdata/ci.log"}, 0, ""},
+		{"max-regression without baseline", []string{"--max-regression", "20%", "testdata/ci.log"}, 2, "reqstats: --max-regression needs --baseline\n"},
+		{"bad max-regression", []string{"--baseline", "testdata/dev-server.json", "--max-regression", "lots", "testdata/ci.log"}, 2, "reqstats: --max-regression: bad percentage \"lots\" (want e.g. 20%)\n"},
+		{"bad regression metric", []string{"--regression-metric", "count", "testdata/ci.log"}, 2, "reqstats: --regression-metric must be p50, p95, p99, mean, min or max, not \"count\"\n"},
+		{"since without timestamps", []string{"--since", "2026-01-01T00:00:00Z", plain}, 2, "reqstats: --since: the requests carry no timestamps (reqstats reads them from line prefixes, as GitHub Actions, docker logs -t or ts write them)\n"},
+		{"until relative without timestamps", []string{"--until", "5m", "testdata/dev-server.log"}, 2, "reqstats: --until: the input has no timestamps to count back from\n"},
+		{"since relative on stdin", []string{"--since", "5m", "-"}, 2, "reqstats: --since: a duration counts back from the last timestamp, which needs a file, not standard input; give an RFC 3339 time\n"},
+		{"bad since", []string{"--since", "yesterday", "testdata/ci.log"}, 2, "reqstats: --since: \"yesterday\" is neither an RFC 3339 time (2026-11-28T04:10:00Z) nor a duration before the last timestamp (5m)\n"},
+		{"until before since", []string{"--since", "2026-11-28T04:11:00Z", "--until", "2026-11-28T04:10:00Z", "testdata/ci.log"}, 2, "reqstats: --until 2026-11-28T04:10:00Z is before --since 2026-11-28T04:11:00Z\n"},
+		{"negative min-samples", []string{"--min-samples", "-1", "testdata/dev-server.log"}, 2, "--min-samples must not be negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -232,6 +293,9 @@ func TestExitCodes(t *testing.T) {
 			if tt.name == "5 MB single line" && !strings.Contains(out, `"path": "/huge"`) {
 				t.Errorf("the request at the end of a 5 MB line was lost:\n%s", out)
 			}
+			if tt.name == "budget breached" && !strings.Contains(out, `"status": "breach"`) {
+				t.Errorf("a breached budget printed no report with its verdict:\n%s", out)
+			}
 			if tt.name == "help" && !strings.Contains(out, "Usage:") {
 				t.Errorf("-h printed no usage:\n%s", out)
 			}
@@ -243,5 +307,80 @@ func TestVersion(t *testing.T) {
 	code, out, _ := runCLI(t, "", "--version")
 	if code != 0 || !strings.HasPrefix(out, "reqstats ") {
 		t.Errorf("--version: %d %q", code, out)
+	}
+}
+
+// TestStepSummary checks that --step-summary appends the Markdown report
+// to $GITHUB_STEP_SUMMARY, whatever -o says, and refuses to run without it.
+func TestStepSummary(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "summary.md")
+	os.WriteFile(path, []byte("## earlier step\n"), 0o644)
+	t.Setenv("GITHUB_STEP_SUMMARY", path)
+	args := append(slices.Clone(budgets), "-o", "json", "--step-summary", "testdata/dev-server.log")
+	code, out, errOut := runCLI(t, "", args...)
+	if code != 1 {
+		t.Errorf("exit %d, want 1 (a budget is breached); stderr %s", code, errOut)
+	}
+	if !strings.HasPrefix(out, "{") {
+		t.Errorf("stdout is not the -o json report:\n%s", out)
+	}
+	got, _ := os.ReadFile(path)
+	want, _ := os.ReadFile("testdata/dev-server.budget.md")
+	if string(got) != "## earlier step\n"+string(want) {
+		t.Errorf("%s holds:\n%s\nwant the earlier content and then testdata/dev-server.budget.md", path, got)
+	}
+
+	t.Setenv("GITHUB_STEP_SUMMARY", "")
+	code, _, errOut = runCLI(t, "", "--step-summary", "testdata/dev-server.log")
+	if want := "reqstats: --step-summary: $GITHUB_STEP_SUMMARY is not set (it is set in GitHub Actions steps)\n"; code != 2 || errOut != want {
+		t.Errorf("without $GITHUB_STEP_SUMMARY: exit %d, stderr %q; want 2, %q", code, errOut, want)
+	}
+
+	t.Setenv("GITHUB_STEP_SUMMARY", filepath.Join(t.TempDir(), "no", "such", "dir"))
+	code, out, errOut = runCLI(t, "", "--step-summary", "testdata/dev-server.log")
+	if code != 1 || !strings.Contains(errOut, "reqstats: --step-summary: open ") || !strings.Contains(out, "requests") {
+		t.Errorf("unwritable summary: exit %d, stderr %q, want 1, an error and the report still written", code, errOut)
+	}
+}
+
+// TestByFileAddsUp checks that the per-file summaries of --by-file add up
+// to the merged one, and that the merged one is what reading without
+// --by-file gives.
+func TestByFileAddsUp(t *testing.T) {
+	files := []string{"testdata/ci.log", "testdata/dev-server.log", "testdata/next16-color.log"}
+	_, merged, _ := runCLI(t, "", append([]string{"-o", "json"}, files...)...)
+	code, out, errOut := runCLI(t, "", append([]string{"-o", "json", "--by-file"}, files...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	type stats struct{ Count, Slow, Cold, Errors5xx int }
+	var doc struct {
+		Totals stats
+		ByFile []struct {
+			File   string
+			Totals stats
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var sum stats
+	var names []string
+	for _, f := range doc.ByFile {
+		names = append(names, f.File)
+		sum.Count += f.Totals.Count
+		sum.Slow += f.Totals.Slow
+		sum.Errors5xx += f.Totals.Errors5xx
+	}
+	if !slices.Equal(names, files) {
+		t.Errorf("byFile names %q, want %q", names, files)
+	}
+	want := doc.Totals
+	want.Cold = 0
+	if sum != want || doc.Totals.Count == 0 {
+		t.Errorf("per-file totals add up to %+v, merged %+v", sum, want)
+	}
+	if i := strings.Index(out, `  "byFile"`); i < 0 || out[:i] != strings.TrimSuffix(merged, "\n}\n")+",\n" {
+		t.Errorf("--by-file changed the merged summary")
 	}
 }

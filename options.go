@@ -23,6 +23,17 @@ type options struct {
 	agg     aggregate.Options
 	color   string // auto, always, never
 	version bool
+
+	budgets    []aggregate.Budget // --fail-on
+	minSamples int
+
+	stepSummary string // the file --step-summary appends to
+
+	since, until timeBound
+	byFile       bool // --by-file
+
+	baseline string // --baseline: a file -o json wrote
+	compare  aggregate.CompareOptions
 }
 
 // usageError is a mistake on the command line: exit status 2.
@@ -54,13 +65,16 @@ Examples:
   reqstats -o api dev-server.log        # what GET /api/performance/metrics would return
   reqstats -o json logs/*.log.gz > summary.json
   reqstats --slow 500ms --top 20 --exclude '/api/health' dev-server.log
+  reqstats --fail-on 'p95>800ms' --step-summary -o markdown server.log   # in CI
 
 Flags:
 `
 
 const usageTail = `
-Exit status: 0 when all went well, 1 when an input could not be read
-(the others are still read and reported), 2 for a usage error.
+Exit status: 0 when all went well; 1 when an input could not be read (the
+others are still read and reported), a --fail-on budget was breached or
+a route regressed against --baseline (the report is still written); 2 for
+a usage error.
 `
 
 // newFlagSet declares the flags into o.
@@ -79,6 +93,15 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.StringArrayVar(&raw.exclude, "exclude", nil, "leave out paths matching this glob (repeatable)")
 	fs.BoolVar(&o.agg.KeepInternal, "keep-internal", false, "count Next's own requests (/_next/**, /__nextjs**, *.hot-update.json)")
 	fs.StringVar(&raw.coldCompile, "cold-compile", "100ms", "a request whose compile phase is at least this long is cold")
+	fs.StringArrayVar(&raw.failOn, "fail-on", nil, "exit 1 when this is true, e.g. 'p95>800ms', 'warm:p99>=2s', 'errors>0', 'route:/api/users/[id]:p95>300ms' (repeatable)")
+	fs.IntVar(&o.minSamples, "min-samples", 20, "fewest requests a percentile, mean or rate budget is judged on; fewer is \"not enough data\"")
+	fs.StringVar(&raw.since, "since", "", "count only requests from this time: RFC 3339 (2026-11-28T04:10:00Z) or a duration before the last timestamp (5m)")
+	fs.StringVar(&raw.until, "until", "", "count only requests up to this time: RFC 3339 or a duration before the last timestamp")
+	fs.BoolVar(&o.byFile, "by-file", false, "also summarise each input file on its own (sharded CI jobs)")
+	fs.StringVar(&o.baseline, "baseline", "", "compare with a summary written earlier by -o json")
+	fs.StringVar(&raw.maxRegression, "max-regression", "", "with --baseline, exit 1 when a route's p95 grew by more than this, e.g. 20%")
+	fs.StringVar(&raw.regressionMetric, "regression-metric", "p95", "what --max-regression watches: p50, p95, p99, mean, min or max")
+	fs.BoolVar(&raw.stepSummary, "step-summary", false, "also append the Markdown report to the file $GITHUB_STEP_SUMMARY names (GitHub Actions)")
 	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never (NO_COLOR is honoured)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolP("help", "h", false, "show this help")
@@ -88,8 +111,10 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 // rawFlags are flag values that need checking before use.
 type rawFlags struct {
 	slow, method, group, coldCompile string
-	rules, include, exclude          []string
-	byMethod                         bool
+	maxRegression, regressionMetric  string
+	since, until                     string
+	rules, include, exclude, failOn  []string
+	byMethod, stepSummary            bool
 }
 
 // usage writes the help text.
@@ -174,6 +199,47 @@ func parseOptions(args []string) (*options, error) {
 			}
 			*list.out = append(*list.out, g)
 		}
+	}
+	for _, expr := range raw.failOn {
+		b, err := aggregate.ParseBudget(expr)
+		if err != nil {
+			return nil, usagef("--fail-on %v", err)
+		}
+		if b.Route.Method != "" && !o.agg.ByMethod {
+			return nil, usagef("--fail-on %q names a method, but routes are not split by method (--by-method)", expr)
+		}
+		o.budgets = append(o.budgets, b)
+	}
+	if o.compare.Metric, err = aggregate.ParseMetric(raw.regressionMetric); err != nil || o.compare.Metric.Unit() != aggregate.UnitDuration {
+		return nil, usagef("--regression-metric must be p50, p95, p99, mean, min or max, not %q", raw.regressionMetric)
+	}
+	if raw.maxRegression != "" {
+		if o.baseline == "" {
+			return nil, usagef("--max-regression needs --baseline")
+		}
+		v, err := strconv.ParseFloat(strings.TrimSuffix(raw.maxRegression, "%"), 64)
+		if err != nil || v <= 0 {
+			return nil, usagef("--max-regression: bad percentage %q (want e.g. 20%%)", raw.maxRegression)
+		}
+		o.compare.MaxRegression = v
+	}
+	o.compare.MinSamples = o.minSamples
+	if o.since, err = parseTimeBound("--since", raw.since); err != nil {
+		return nil, err
+	}
+	if o.until, err = parseTimeBound("--until", raw.until); err != nil {
+		return nil, err
+	}
+	if !o.since.at.IsZero() && !o.until.at.IsZero() && o.until.at.Before(o.since.at) {
+		return nil, usagef("--until %s is before --since %s", raw.until, raw.since)
+	}
+	if raw.stepSummary {
+		if o.stepSummary, err = stepSummaryPath(); err != nil {
+			return nil, err
+		}
+	}
+	if o.minSamples < 0 {
+		return nil, usagef("--min-samples must not be negative, not %d", o.minSamples)
 	}
 	switch o.color {
 	case "auto", "always", "never":

@@ -36,6 +36,26 @@ type Options struct {
 	// cold; default 100ms. Warm requests of Next 16 print a compile
 	// phase of a few milliseconds.
 	ColdCompile time.Duration
+
+	// Since and Until, when not zero, keep only the requests whose
+	// timestamp is within [Since, Until]; a request without one is left
+	// out. Other events count whatever their time: a compile before
+	// Since still makes the next request of its route cold.
+	Since, Until time.Time
+
+	// OnRequest, when set, is called with every request that is counted
+	// (not excluded), in log order, as it is added: a caller can stream
+	// requests out without the Aggregator keeping them.
+	OnRequest func(Request)
+}
+
+// Request is a counted request as the Aggregator saw it: the record, the
+// route it was counted under, and whether it waited for a compile. Record
+// and its Phases are only valid during the OnRequest call.
+type Request struct {
+	Record *parser.Record
+	Key    Key
+	Cold   bool
 }
 
 // maxMalformedLines is how many malformed lines a Summary lists.
@@ -71,6 +91,8 @@ type Aggregator struct {
 	fileIdx map[string]int
 
 	first, last time.Time
+
+	before, after, untimed int // requests left out by Since and Until
 }
 
 // route is the running state of one route.
@@ -265,8 +287,35 @@ func (a *Aggregator) exclude(path string) bool {
 	return false
 }
 
+// outside reports whether rec is outside [Since, Until], and counts it.
+func (a *Aggregator) outside(rec *parser.Record) bool {
+	if a.opts.Since.IsZero() && a.opts.Until.IsZero() {
+		return false
+	}
+	switch t := rec.Time; {
+	case t.IsZero():
+		a.untimed++
+	case !a.opts.Since.IsZero() && t.Before(a.opts.Since):
+		a.before++
+	case !a.opts.Until.IsZero() && t.After(a.opts.Until):
+		a.after++
+	default:
+		return false
+	}
+	return true
+}
+
 func (a *Aggregator) addRequest(rec *parser.Record) {
 	f := a.file(rec.File)
+	if !rec.Time.IsZero() {
+		a.input.Timed++
+	}
+	if a.outside(rec) {
+		a.isCold(rec) // it still took the compile it waited for
+		f.Excluded++
+		a.input.Excluded++
+		return
+	}
 	if a.exclude(rec.Route) {
 		f.Excluded++
 		a.input.Excluded++
@@ -300,6 +349,9 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 
 	a.seq++
 	a.slowest.offer(rec, a.seq, a.opts.Top)
+	if a.opts.OnRequest != nil {
+		a.opts.OnRequest(Request{Record: rec, Key: key, Cold: cold})
+	}
 
 	if t := rec.Time; !t.IsZero() {
 		if a.first.IsZero() || t.Before(a.first) {
@@ -339,6 +391,15 @@ func (a *Aggregator) Summary() *Summary {
 	}
 	if n := a.excluded[len(a.excludes)]; n > 0 {
 		s.Input.ExcludedBy = append(s.Input.ExcludedBy, Exclusion{Pattern: "(not included)", Count: n})
+	}
+	for _, e := range []Exclusion{
+		{"(before " + a.opts.Since.UTC().Format(time.RFC3339Nano) + ")", a.before},
+		{"(after " + a.opts.Until.UTC().Format(time.RFC3339Nano) + ")", a.after},
+		{"(no timestamp)", a.untimed},
+	} {
+		if e.Count > 0 {
+			s.Input.ExcludedBy = append(s.Input.ExcludedBy, e)
+		}
 	}
 
 	s.Warm = a.stats(&a.warm, &a.all, &a.cold)

@@ -283,3 +283,42 @@ func ExampleAggregator() {
 	// /api/report 1 2.4s
 	// /api/users/[id] 2 152.5ms
 }
+
+func TestSinceUntil(t *testing.T) {
+	log := `2026-11-28T04:10:00Z  GET /a 200 in 1ms
+2026-11-28T04:10:01Z  GET /a 200 in 2ms
+ GET /a 200 in 3ms
+2026-11-28T04:10:02Z  GET /a 200 in 4ms
+2026-11-28T04:10:03Z  GET /a 200 in 5ms
+`
+	at := func(s string) time.Time { t, _ := time.Parse(time.RFC3339, s); return t }
+	a := New(Options{Since: at("2026-11-28T04:10:01Z"), Until: at("2026-11-28T04:10:02Z")})
+	feed(t, a, log)
+	s := a.Summary()
+	if s.Total.Count != 2 || s.Total.Min != 2*ms || s.Total.Max != 4*ms {
+		t.Errorf("kept %d requests, %v to %v; want the 2 within the bounds, inclusive", s.Total.Count, s.Total.Min, s.Total.Max)
+	}
+	want := "[{(before 2026-11-28T04:10:01Z) 1} {(after 2026-11-28T04:10:02Z) 1} {(no timestamp) 1}]"
+	if got := fmt.Sprint(s.Input.ExcludedBy); got != want || s.Input.Excluded != 3 || s.Input.Timed != 4 {
+		t.Errorf("excluded %d %s, timed %d; want 3 %s, 4", s.Input.Excluded, got, s.Input.Timed, want)
+	}
+	if !s.First.Equal(at("2026-11-28T04:10:01Z")) || !s.Last.Equal(at("2026-11-28T04:10:02Z")) {
+		t.Errorf("first %v last %v: the span of the kept requests", s.First, s.Last)
+	}
+
+	// A request before Since takes the compile it waited for with it.
+	a = New(Options{Since: at("2026-11-28T04:10:01Z")})
+	feed(t, a, `2026-11-28T04:09:00Z  ○ Compiling /a ...
+2026-11-28T04:10:00Z  GET /a 200 in 900ms
+2026-11-28T04:10:01Z  GET /a 200 in 2ms
+`)
+	if s := a.Summary(); s.Total.Count != 1 || s.Total.Cold != 0 {
+		t.Errorf("after Since: %d requests, %d cold; want 1, 0", s.Total.Count, s.Total.Cold)
+	}
+
+	a = New(Options{})
+	feed(t, a, log)
+	if s := a.Summary(); s.Total.Count != 5 || s.Input.Excluded != 0 {
+		t.Errorf("without bounds: %d requests, %d excluded", s.Total.Count, s.Input.Excluded)
+	}
+}

@@ -60,6 +60,34 @@ type Summary struct {
 	// First and Last are the earliest and latest request times, zero
 	// when the log carries no timestamps.
 	First, Last time.Time
+
+	// Verdicts judges the budgets the caller set (see Evaluate).
+	Verdicts []Verdict
+	// MinSamples is the fewest requests a verdict needed.
+	MinSamples int
+	// ByFile holds one Summary per input, in input order, when the caller
+	// summarised each input on its own as well.
+	ByFile []*Summary
+	// Comparison sets the Summary against a baseline (see Compare); nil
+	// when there is none.
+	Comparison *Comparison
+}
+
+// Breaches returns how many verdicts are breaches.
+func (s *Summary) Breaches() int {
+	n := 0
+	for _, v := range s.Verdicts {
+		if v.Status == Breach {
+			n++
+		}
+	}
+	return n
+}
+
+// Failed reports whether the Summary should fail a build: a budget was
+// breached, or a route regressed against the baseline.
+func (s *Summary) Failed() bool {
+	return s.Breaches() > 0 || len(s.Comparison.Regressions()) > 0
 }
 
 // Dev is what a dev log says beyond requests.
@@ -96,7 +124,8 @@ type Input struct {
 	Bytes     int64
 	Requests  int // request records counted
 	Malformed int // request-like lines that could not be read
-	Excluded  int // requests left out by --include, --exclude and DefaultExcludes
+	Excluded  int // requests left out by --include, --exclude, DefaultExcludes, Since and Until
+	Timed     int // requests that carried a timestamp, left out or not
 	// ExcludedBy counts the excluded requests by the pattern that left
 	// them out, in pattern order; "(not included)" for --include misses.
 	ExcludedBy []Exclusion

@@ -32,6 +32,10 @@ type Document struct {
 	Dev             DevJSON       `json:"dev"`
 	Input           InputJSON     `json:"input"`
 	Time            *TimeJSON     `json:"time,omitempty"`
+	// Budgets holds the verdicts of --fail-on, when any were set.
+	Budgets []BudgetJSON `json:"budgets,omitempty"`
+	// ByFile holds a summary per input, with --by-file.
+	ByFile []FileSummaryJSON `json:"byFile,omitempty"`
 }
 
 // Settings echoes the options that shaped the numbers.
@@ -223,6 +227,8 @@ func NewDocument(s *aggregate.Summary, opts Options) *Document {
 	for _, m := range s.Input.MalformedLines {
 		d.Input.MalformedLines = append(d.Input.MalformedLines, MalformedJSON{File: m.File, Line: m.Line, Message: m.Msg})
 	}
+	d.Budgets = budgetsJSON(s.Verdicts)
+	d.ByFile = byFileJSON(s)
 	if !s.First.IsZero() {
 		span := s.Last.Sub(s.First)
 		t := &TimeJSON{First: s.First.UTC(), Last: s.Last.UTC(), DurationMs: ms(span)}

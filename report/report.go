@@ -27,16 +27,27 @@ type Options struct {
 	Source string
 	// Version is reqstats' own version, written into JSON output.
 	Version string
+	// Baseline names the file Summary.Comparison came from.
+	Baseline string
 }
 
 // WriteFunc writes a Summary in one format.
 type WriteFunc func(w io.Writer, s *aggregate.Summary, opts Options) error
 
 var writers = map[string]WriteFunc{
-	"table": WriteTable,
-	"api":   WriteAPI,
-	"json":  WriteJSON,
+	"table":    WriteTable,
+	"api":      WriteAPI,
+	"json":     WriteJSON,
+	"markdown": WriteMarkdown,
+	"csv":      WriteCSV,
+	"tsv":      WriteTSV,
+	"ndjson":   writeStreamed,
+	"junit":    WriteJUnit,
 }
+
+// Streamed reports whether the format named name is written request by
+// request, with WriteRecord, rather than from the Summary at the end.
+func Streamed(name string) bool { return name == "ndjson" }
 
 // Formats returns the names of the formats, sorted.
 func Formats() []string {
@@ -115,6 +126,25 @@ func sig3(v float64) string {
 		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	}
 	return s
+}
+
+// timeSpan describes when the requests were made, when the log carries
+// timestamps: "2026-08-18 15:58:38Z → 16:01:12Z (2m34s, 0.14 req/s)".
+func timeSpan(s *aggregate.Summary) (string, bool) {
+	if s.First.IsZero() {
+		return "", false
+	}
+	first, last := s.First.UTC(), s.Last.UTC()
+	layout := "15:04:05Z"
+	if first.YearDay() != last.YearDay() || first.Year() != last.Year() {
+		layout = "2006-01-02 15:04:05Z"
+	}
+	span := last.Sub(first)
+	out := first.Format("2006-01-02 15:04:05Z") + " → " + last.Format(layout)
+	if span > 0 {
+		out += fmt.Sprintf(" (%s, %s req/s)", Human(span), strconv.FormatFloat(round3(float64(s.Total.Count)/span.Seconds()), 'f', -1, 64))
+	}
+	return out, true
 }
 
 // Percent formats part/whole as a percentage with one decimal, "3.4%".

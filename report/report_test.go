@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/xml"
 	"os"
 	"strings"
 	"testing"
@@ -155,4 +156,100 @@ func ExampleWriteTable() {
 	// Slowest requests
 	//    2.4s POST    /api/report                         500 dev-server.log:3
 	//   160ms GET     /api/users/7                        200 dev-server.log:2
+}
+
+func TestMarkdownEscapesRoutes(t *testing.T) {
+	s := summaryOf(t, " GET /a|b/`x` 200 in 5ms\n GET /plain 200 in 7ms\n")
+	var b strings.Builder
+	if err := WriteMarkdown(&b, s, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"| `` GET /a\\|b/`x` `` | 1 |", "| `GET /plain` | 1 |"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, out)
+		}
+	}
+	// Every table row has as many cells as its header.
+	cells := 0
+	for _, l := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(l, "|") {
+			cells = 0
+			continue
+		}
+		n := strings.Count(strings.ReplaceAll(l, `\|`, ""), "|")
+		if cells == 0 {
+			cells = n
+		} else if n != cells {
+			t.Errorf("row %q has %d separators, its header %d", l, n, cells)
+		}
+	}
+}
+
+func TestCSVQuotes(t *testing.T) {
+	s := summaryOf(t, " GET /a,b 200 in 1.5ms\n")
+	var b strings.Builder
+	WriteCSV(&b, s, Options{})
+	want := "method,route,count,slow,slow_pct,cold,errors_5xx,min_ms,mean_ms,p50_ms,p95_ms,p99_ms,max_ms,sum_ms\n" +
+		"GET,\"/a,b\",1,0,0,0,0,1.5,1.5,1.5,1.5,1.5,1.5,1.5\n"
+	if b.String() != want {
+		t.Errorf("csv:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+func TestJUnitIsValidXML(t *testing.T) {
+	s := summaryOf(t, " GET /a<&\"> 500 in 5ms\n GET /b 200 in 7ms\n")
+	for _, expr := range []string{"errors>0", "p95>1s", "route:/a<&\">:p50>1ms"} {
+		b, err := aggregate.ParseBudget(expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Verdicts = append(s.Verdicts, aggregate.Evaluate(s, []aggregate.Budget{b}, 2)...)
+	}
+	var out strings.Builder
+	if err := WriteJUnit(&out, s, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var suite struct {
+		Name     string `xml:"name,attr"`
+		Tests    int    `xml:"tests,attr"`
+		Failures int    `xml:"failures,attr"`
+		Skipped  int    `xml:"skipped,attr"`
+		Cases    []struct {
+			Name    string    `xml:"name,attr"`
+			Failure *struct{} `xml:"failure"`
+			Skipped *struct{} `xml:"skipped"`
+		} `xml:"testcase"`
+	}
+	if err := xml.Unmarshal([]byte(out.String()), &suite); err != nil {
+		t.Fatalf("not XML: %v\n%s", err, out.String())
+	}
+	if suite.Name != "reqstats" || suite.Tests != 3 || suite.Failures != 1 || suite.Skipped != 1 || len(suite.Cases) != 3 {
+		t.Errorf("suite %+v\n%s", suite, out.String())
+	}
+	if c := suite.Cases[2]; c.Name != `route:/a<&">:p50>1ms (GET)` || c.Skipped == nil {
+		t.Errorf("route case %+v", c)
+	}
+}
+
+// TestReadBaselineRoundTrip reads back what WriteJSON wrote: every number
+// that a comparison uses comes back exact.
+func TestReadBaselineRoundTrip(t *testing.T) {
+	s := summaryOf(t, " GET /a 200 in 1.835ms\n GET /a 200 in 2.9s\n POST /b 500 in 145µs\n GET /c 200 in 1.5min\n")
+	var b strings.Builder
+	if err := WriteJSON(&b, s, Options{Source: "next"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadBaseline(strings.NewReader(b.String()), "x.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Total != s.Total || got.Warm != s.Warm || len(got.Routes) != len(s.Routes) || got.Method != s.Method || got.Slow != s.Slow {
+		t.Errorf("totals:\n got %+v\nwant %+v", got.Total, s.Total)
+	}
+	for i := range s.Routes {
+		if got.Routes[i] != s.Routes[i] {
+			t.Errorf("route %d:\n got %+v\nwant %+v", i, got.Routes[i], s.Routes[i])
+		}
+	}
 }

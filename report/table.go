@@ -23,12 +23,15 @@ func WriteTable(w io.Writer, s *aggregate.Summary, opts Options) error {
 	t.width = max(t.width, 72) // the totals need 70 columns
 	t.header(s, opts)
 	t.totals(s)
+	t.byFile(s)
 	if s.Total.Count > 0 {
 		t.topRoutes(s)
 		t.volume(s)
 		t.slowest(s)
 	}
 	t.dev(s)
+	t.comparison(s, opts)
+	t.budgets(s)
 	return t.w.Flush()
 }
 
@@ -145,6 +148,9 @@ func (t *table) totals(s *aggregate.Summary) {
 		classes = append(classes, "none "+group(st.Status[0]))
 	}
 	t.printf("%-6s %s\n", "status", strings.Join(classes, " · "))
+	if span, ok := timeSpan(s); ok {
+		t.printf("%-6s %s\n", "time", span)
+	}
 	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("percentiles: %s · min %s", methodNote(s.Method), Human(st.Min))))
 }
 
@@ -349,4 +355,32 @@ func storeSentence(st aggregate.StoreTag, requests int) string {
 		parts = append(parts, "cleared "+plural(st.Clears, "time"))
 	}
 	return strings.Join(parts, "; ")
+}
+
+func (t *table) budgets(s *aggregate.Summary) {
+	if len(s.Verdicts) == 0 {
+		return
+	}
+	t.title("Budgets")
+	nameW := 0
+	for i := range s.Verdicts {
+		nameW = max(nameW, utf8.RuneCountInString(budgetName(&s.Verdicts[i])))
+	}
+	nameW = min(nameW, t.width-32) // the verdict text takes up to 23 columns
+	for i := range s.Verdicts {
+		v := &s.Verdicts[i]
+		status := "pass   "
+		switch v.Status {
+		case aggregate.Breach:
+			status = t.paint(sgrRed, "BREACH ")
+		case aggregate.NotEnoughData:
+			status = t.paint(sgrDim, "no data")
+		}
+		t.printf("%s %-*s %s\n", status, nameW, fit(budgetName(v), nameW), verdictText(v, s.MinSamples))
+	}
+	line := budgetTally(s)
+	if s.Breaches() > 0 {
+		line = t.paint(sgrRed, line)
+	}
+	t.printf("%s\n", line)
 }

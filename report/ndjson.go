@@ -1,0 +1,42 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+	"time"
+
+	"github.com/reqstats/reqstats/aggregate"
+)
+
+// RecordJSON is one request as WriteRecord writes it: where it was read,
+// what it asked, how long it took and the route it was counted under.
+type RecordJSON struct {
+	Time       *time.Time `json:"time,omitempty"`
+	Method     string     `json:"method"`
+	Path       string     `json:"path"`
+	Route      string     `json:"route"`
+	Status     int        `json:"status"`
+	DurationMs ms         `json:"durationMs"`
+	Phases     []Phase    `json:"phases,omitempty"`
+	Cold       bool       `json:"cold"`
+	File       string     `json:"file"`
+	Line       int        `json:"line"`
+}
+
+// WriteRecord writes one request as a line of JSON (see RecordJSON), for
+// -o ndjson: one line per request, in log order, written as the log is
+// read.
+func WriteRecord(w io.Writer, r aggregate.Request) error {
+	j := requestJSON(r.Record)
+	rec := RecordJSON{
+		Time: j.Time, Method: j.Method, Path: j.Path, Route: r.Key.Route, Status: j.Status,
+		DurationMs: j.DurationMs, Phases: j.Phases, Cold: r.Cold, File: j.File, Line: j.Line,
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(rec)
+}
+
+// writeStreamed is the WriteFunc of a format whose output is written
+// request by request (ndjson): nothing is left to write at the end.
+func writeStreamed(io.Writer, *aggregate.Summary, Options) error { return nil }
