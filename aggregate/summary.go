@@ -36,7 +36,16 @@ type Route struct {
 }
 
 // Summary is everything an Aggregator learned, in a deterministic order.
+// Its statistics count the requests of one source, Source; the other
+// sources are summarised in Others.
 type Summary struct {
+	// Source names the requests counted: a parser.Source ("next",
+	// "json", …) or SourceAll.
+	Source string
+	// Others summarises the sources not counted, busiest first (ties by
+	// name): when Next and the app both log each request, the app's lines.
+	Others []SourceSummary
+
 	Slow     time.Duration // the slow threshold: slower than this is slow
 	Method   Method        // the percentile definition
 	Grouping Grouping
@@ -60,6 +69,14 @@ type Summary struct {
 	// First and Last are the earliest and latest request times, zero
 	// when the log carries no timestamps.
 	First, Last time.Time
+}
+
+// SourceSummary is the Stats of the requests of one source not counted
+// in the Summary.
+type SourceSummary struct {
+	Source string
+	Routes int // distinct routes
+	Stats
 }
 
 // Dev is what a dev log says beyond requests.
@@ -94,7 +111,7 @@ type StoreTag struct {
 type Input struct {
 	Lines     int
 	Bytes     int64
-	Requests  int // request records counted
+	Requests  int // request records read, of every source
 	Malformed int // request-like lines that could not be read
 	Excluded  int // requests left out by --include, --exclude and DefaultExcludes
 	// ExcludedBy counts the excluded requests by the pattern that left
