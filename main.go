@@ -70,7 +70,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 
-	p, err := parser.New(parser.Options{})
+	p, err := parser.New(opts.parse)
 	if err != nil {
 		return fail(stderr, usageError{err})
 	}
@@ -88,7 +88,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ropts := report.Options{
 		Color:   colorOn(opts.color, stdout),
 		Width:   termWidth(),
-		Source:  string(parser.SourceNext),
 		Version: version(),
 	}
 	if err := opts.write(stdout, agg.Summary(), ropts); err != nil {

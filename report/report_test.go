@@ -136,7 +136,7 @@ func ExampleWriteTable() {
 	a.AddInput("dev-server.log", sc.Lines(), sc.Bytes(), nil)
 	WriteTable(os.Stdout, a.Summary(), Options{Width: 72})
 	// Output:
-	// reqstats · dev-server.log · 3 lines · 3 requests
+	// reqstats · dev-server.log · 3 lines · 3 requests (next)
 	//
 	//        requests  slow >2s          p50     p95     p99     max    mean
 	// all           3  1 (33.3%)       160ms    2.4s    2.4s    2.4s   902ms
@@ -155,4 +155,31 @@ func ExampleWriteTable() {
 	// Slowest requests
 	//    2.4s POST    /api/report                         500 dev-server.log:3
 	//   160ms GET     /api/users/7                        200 dev-server.log:2
+}
+
+func TestOtherSources(t *testing.T) {
+	// Next's line and the app's own pino-http line for the same request:
+	// Next is counted, the app's line is summarised apart.
+	s := summaryOf(t, ` GET /api/users/42 200 in 145ms
+{"level":30,"time":1629823792029,"req":{"id":1,"method":"GET","url":"/api/users/42"},"res":{"statusCode":200},"responseTime":141.5,"msg":"request completed"}
+`)
+	var table strings.Builder
+	WriteTable(&table, s, Options{})
+	for _, want := range []string{
+		"· 1 request (next)",
+		"Other sources (not counted above)\nsource   requests  routes     p50     p95     max    mean\njson            1       1   142ms   142ms   142ms   142ms\n",
+		"--source NAME counts one, --source all merges them",
+	} {
+		if !strings.Contains(table.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, table.String())
+		}
+	}
+	doc := NewDocument(s, Options{})
+	if doc.Settings.Source != "next" || len(doc.OtherSources) != 1 || doc.OtherSources[0].Source != "json" ||
+		doc.OtherSources[0].Count != 1 || doc.OtherSources[0].P50Ms != ms(141500*time.Microsecond) {
+		t.Errorf("settings.source %q, otherSources %+v", doc.Settings.Source, doc.OtherSources)
+	}
+	if doc.SlowestRequests[0].Source != "next" {
+		t.Errorf("slowest request source %q", doc.SlowestRequests[0].Source)
+	}
 }

@@ -28,6 +28,7 @@ func WriteTable(w io.Writer, s *aggregate.Summary, opts Options) error {
 		t.volume(s)
 		t.slowest(s)
 	}
+	t.others(s)
 	t.dev(s)
 	return t.w.Flush()
 }
@@ -67,8 +68,8 @@ func (t *table) header(s *aggregate.Summary, opts Options) {
 		what = fmt.Sprintf("%d inputs", len(names))
 	}
 	parts := []string{what, plural(in.Lines, "line"), plural(s.Total.Count, "request")}
-	if opts.Source != "" {
-		parts[2] += " (" + opts.Source + ")"
+	if s.Source != "" {
+		parts[2] += " (" + s.Source + ")"
 	}
 	if in.Malformed > 0 {
 		parts = append(parts, t.paint(sgrRed, fmt.Sprintf("%d malformed", in.Malformed)))
@@ -243,6 +244,20 @@ func (t *table) slowest(s *aggregate.Summary) {
 		where := fmt.Sprintf("%s:%d", r.File, r.Line)
 		t.printf("%7s %-7s %-*s %s %s\n", Human(r.Duration), r.Method, pathW, fit(r.Path, pathW), status, t.paint(sgrDim, where))
 	}
+}
+
+// others summarises the sources not counted: the app's own lines for
+// requests Next also printed, most often.
+func (t *table) others(s *aggregate.Summary) {
+	if len(s.Others) == 0 {
+		return
+	}
+	t.title("Other sources (not counted above)")
+	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("%-8s %8s %7s %7s %7s %7s %7s", "source", "requests", "routes", "p50", "p95", "max", "mean")))
+	for _, o := range s.Others {
+		t.printf("%-8s %8s %7s %7s %7s %7s %7s\n", o.Source, group(o.Count), group(o.Routes), Human(o.P50), Human(o.P95), Human(o.Max), Human(o.Mean))
+	}
+	t.printf("%s\n", t.paint(sgrDim, "one request may be logged by several sources; --source NAME counts one, --source all merges them"))
 }
 
 func (t *table) dev(s *aggregate.Summary) {
