@@ -86,6 +86,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.StringVar(&raw.inputFormat, "input-format", "auto", "read only this format's request lines: auto (all), next, json, object, morgan, koa, text or pattern")
 	fs.StringArrayVar(&raw.patterns, "pattern", nil, "a regexp for your own request lines (repeatable), with named groups path and duration, and optionally method, status, unit (default ms) and time")
 	fs.StringArrayVar(&raw.patternFiles, "pattern-file", nil, "read --pattern regexps from a file, one a line (blank lines and # comments skipped)")
+	fs.StringArrayVar(&raw.appDirs, "app-dir", nil, "group paths by the app's own routes, read from its app/ or pages/ folder (repeatable); default ./src/app, ./app, ./src/pages and ./pages of a project root; none to turn off")
 	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never (NO_COLOR is honoured)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolP("help", "h", false, "show this help")
@@ -97,7 +98,7 @@ type rawFlags struct {
 	slow, method, group, coldCompile string
 	source, inputFormat              string
 	rules, include, exclude          []string
-	patterns, patternFiles           []string
+	patterns, patternFiles, appDirs  []string
 	byMethod                         bool
 }
 
@@ -191,6 +192,15 @@ func parseOptions(args []string) (*options, error) {
 	}
 	if err := parseSources(o, &raw); err != nil {
 		return nil, err
+	}
+	dirs := raw.appDirs
+	if !fs.Changed("app-dir") {
+		dirs = detectAppDirs(".")
+	} else if slices.Contains(dirs, "none") {
+		dirs = nil
+	}
+	if o.agg.Routes, err = appRoutes(dirs); err != nil {
+		return nil, usageError{err}
 	}
 	return o, nil
 }

@@ -37,6 +37,12 @@ type Options struct {
 	// phase of a few milliseconds.
 	ColdCompile time.Duration
 
+	// Routes are the app's own route patterns (read from its app/ or
+	// pages/ folders): with GroupAuto a path that matches one is grouped
+	// under it, the first in Next's order (see SortPatterns), before Rules
+	// and id collapsing, which only paths matching no route meet.
+	Routes []Pattern
+
 	// Source picks the requests counted when a log holds several
 	// sources (one request can be printed by Next and by the app): ""
 	// chooses (see Summary), SourceAll merges every source, and a source
@@ -142,11 +148,12 @@ func New(opts Options) *Aggregator {
 	}
 	a := &Aggregator{
 		opts:     opts,
-		grouper:  grouper{grouping: opts.Grouping, rules: opts.Rules},
+		grouper:  grouper{grouping: opts.Grouping, rules: opts.Rules, routes: slices.Clone(opts.Routes)},
 		sets:     make(map[string]*set),
 		storeIdx: make(map[string]int),
 		fileIdx:  make(map[string]int),
 	}
+	SortPatterns(a.grouper.routes)
 	a.excludes = append(a.excludes, opts.Exclude...)
 	if !opts.KeepInternal {
 		a.excludes = append(a.excludes, DefaultExcludes...)
@@ -357,6 +364,9 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	}
 }
 
+// GroupRoute returns the route a request path is counted under.
+func (a *Aggregator) GroupRoute(path string) string { return a.grouper.group(path) }
+
 // primary returns the set counted in the Summary and its name: the one
 // Options.Source names, else Next's requests when there are any (the
 // app's own lines then most likely time the same requests again), else
@@ -396,16 +406,17 @@ func (a *Aggregator) primary() (*set, string) {
 func (a *Aggregator) Summary() *Summary {
 	p, name := a.primary()
 	s := &Summary{
-		Source:   name,
-		Slow:     a.opts.Slow,
-		Method:   a.opts.Method,
-		Grouping: a.opts.Grouping,
-		Rules:    len(a.opts.Rules),
-		Total:    a.stats(&p.total, &p.all, nil),
-		Dev:      a.dev,
-		Input:    a.input,
-		First:    p.first,
-		Last:     p.last,
+		Source:    name,
+		Slow:      a.opts.Slow,
+		Method:    a.opts.Method,
+		Grouping:  a.opts.Grouping,
+		Rules:     len(a.opts.Rules),
+		AppRoutes: len(a.grouper.routes),
+		Total:     a.stats(&p.total, &p.all, nil),
+		Dev:       a.dev,
+		Input:     a.input,
+		First:     p.first,
+		Last:      p.last,
 	}
 	for _, o := range a.setOrder {
 		if o != p {

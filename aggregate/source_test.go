@@ -80,3 +80,27 @@ func TestColdPerSource(t *testing.T) {
 		t.Errorf("next cold %d, want 1", s.Total.Cold)
 	}
 }
+
+func TestSortPatterns(t *testing.T) {
+	var ps []Pattern
+	for _, r := range []string{"/docs/[[...slug]]", "/[lang]/docs", "/docs/[...slug]", "/docs/[id]", "/docs/intro", "/docs", "/(marketing)/about"} {
+		ps = append(ps, ParsePattern(r))
+	}
+	SortPatterns(ps)
+	var got []string
+	for _, p := range ps {
+		got = append(got, p.String())
+	}
+	want := "/(marketing)/about /docs /docs/intro /docs/[id] /docs/[...slug] /docs/[[...slug]] /[lang]/docs"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
+	}
+	// The first match in that order wins: /docs is the static page, not
+	// the optional catch-all; /docs/intro beats [id].
+	a := New(Options{Routes: ps})
+	for path, want := range map[string]string{"/docs": "/docs", "/docs/intro": "/docs/intro", "/docs/x": "/docs/[id]", "/docs/a/b": "/docs/[...slug]", "/about": "/(marketing)/about", "/en/docs": "/[lang]/docs"} {
+		if got := a.GroupRoute(path); got != want {
+			t.Errorf("GroupRoute(%q) = %q, want %q", path, got, want)
+		}
+	}
+}

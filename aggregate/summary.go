@@ -46,10 +46,11 @@ type Summary struct {
 	// name): when Next and the app both log each request, the app's lines.
 	Others []SourceSummary
 
-	Slow     time.Duration // the slow threshold: slower than this is slow
-	Method   Method        // the percentile definition
-	Grouping Grouping
-	Rules    int // how many --group-rule rules applied
+	Slow      time.Duration // the slow threshold: slower than this is slow
+	Method    Method        // the percentile definition
+	Grouping  Grouping
+	Rules     int // how many --group-rule rules applied
+	AppRoutes int // how many of the app's own routes grouped paths
 
 	Total Stats
 	Warm  Stats // Total without its cold requests

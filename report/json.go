@@ -43,6 +43,7 @@ type Settings struct {
 	PercentileMethod string `json:"percentileMethod"`
 	Grouping         string `json:"grouping"`
 	GroupRules       int    `json:"groupRules"`
+	AppRoutes        int    `json:"appRoutes"`
 }
 
 // SourceJSON summarises the requests of a source not counted in the
@@ -189,6 +190,7 @@ func NewDocument(s *aggregate.Summary, opts Options) *Document {
 			PercentileMethod: s.Method.String(),
 			Grouping:         s.Grouping.String(),
 			GroupRules:       s.Rules,
+			AppRoutes:        s.AppRoutes,
 		},
 		Totals:          statsJSON(&s.Total),
 		Warm:            statsJSON(&s.Warm),

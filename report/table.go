@@ -146,7 +146,11 @@ func (t *table) totals(s *aggregate.Summary) {
 		classes = append(classes, "none "+group(st.Status[0]))
 	}
 	t.printf("%-6s %s\n", "status", strings.Join(classes, " · "))
-	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("percentiles: %s · min %s", methodNote(s.Method), Human(st.Min))))
+	note := fmt.Sprintf("percentiles: %s · min %s", methodNote(s.Method), Human(st.Min))
+	if s.AppRoutes > 0 {
+		note += fmt.Sprintf(" · %s from the app", plural(s.AppRoutes, "route"))
+	}
+	t.printf("%s\n", t.paint(sgrDim, note))
 }
 
 func methodNote(m aggregate.Method) string {
