@@ -128,6 +128,8 @@ func TestParseLineAppNotRequests(t *testing.T) {
 		`Γö£ΓöÇ Check file c:\users\Daniel\scratch\ant-design-icons\packages\icons-react\node_modules\typescript\lib\lib.dom.d.ts (816ms)`,
 		`2026-05-11 21:41:31:  âœ“ Starting...`,
 		`{"level":30,"time":1757021155796,"msg":"request completed","statusCode":200}`,
+		// Not verbatim: a path and a duration, but neither method nor status.
+		`{"level":30,"time":1757021155796,"msg":"cache file read","path":"/tmp/cache/pages.json","duration":12}`,
 		`{"level":30,"time":1767490113197,"reqId":"req-4","req":{"method":"POST","url":"/api/auth/login"...},"msg":"incoming request"}`,
 		`[api] {"level":30,"time":1770035753378,"pid":91843,"hostname":"almuratdeMacBook-Pro.local","reqId":"req-d","req":{"method":"OPTIONS","url":"/api/wallets/0xA386bc9D8F26AB170A847D73226e3e0BCEb0fe8E/balance?chain=base","hostname":"localhost:3001","remoteAddress":"127.0.0.1","remotePort":54840},"msg":"incoming request"}`,
 		`[api] [2026-02-02T12:35:52.304Z] [ERROR] [API-5002][TID:083b259b-5de7-4c07-bb5f-5b9de26443b1] Alchemy Portfolio EVM API error | DATA: {}`,

@@ -15,9 +15,11 @@ import (
 //
 //	{ method: 'GET', url: '/x', duration: '12.34ms', statusCode: 200 }
 //
-// An object is a request when it holds a duration and a path under the
-// common field names below, at its top level or one level down under
-// req, res, request, response, metadata, meta, http, data or context.
+// An object is a request when it holds a duration, a path and a method or
+// a status under the common field names below, at its top level or one
+// level down under req, res, request, response, metadata, meta, http,
+// data or context. (A path and a duration alone are as likely a file and
+// how long it took to read.)
 // Durations are numbers of milliseconds or strings with a unit ("15ms",
 // "1.2s"). fastify and pino split a request in two lines joined by reqId:
 // "incoming request" holds the method and URL, "request completed" the
@@ -75,7 +77,7 @@ func (f *objFields) visit(path []byte, kind valueKind, val []byte) bool {
 		if top && f.time.IsZero() {
 			f.time = fieldTime(kind, val)
 		}
-	case "reqId", "requestId", "request_id":
+	case "reqId", "requestId", "request_id", "req_id":
 		f.setID(kind, val)
 	case "id":
 		if !top && bytes.Equal(path, []byte("req.id")) {
@@ -206,7 +208,7 @@ func scanObject(obj []byte, sc *scratch) (open bool) {
 func classify(src Source, sc *scratch, rec *Record) objOutcome {
 	f := &sc.fields
 	switch {
-	case f.hasDur && len(f.path) > 0:
+	case f.hasDur && len(f.path) > 0 && (f.method != "" || f.status > 0):
 		*rec = Record{Source: src, Method: f.method, Path: string(f.path), Status: f.status, Duration: f.dur}
 		rec.Route = routeOf(rec.Path)
 		return objRequest
