@@ -175,23 +175,46 @@ func (p *Parser) mayMatch(line []byte) int {
 	if bytes.Contains(line, spaceIn) || endsWithStatus(line) {
 		h |= hintNext
 	}
-	if bytes.Contains(line, needleCompile) {
+	if containsAt(line, needleCompile, 2) { // 'p'
 		h |= hintCompile
 	}
 	if bytes.Contains(line, needleMetric) || bytes.Contains(line, needleSlow) ||
-		bytes.Contains(line, needleStore) || bytes.Contains(line, needleServer) {
+		containsAt(line, needleStore, 4) || containsAt(line, needleServer, 10) { // 'c', 'v'
 		h |= hintOther
 	}
 	if p.objects && bytes.IndexByte(line, '{') >= 0 {
 		h |= hintObject
 	}
-	if p.text && (hasMillis(line) || bytes.Contains(line, needleTok) || bytes.Contains(line, koaOut)) {
+	if p.text && (hasMillis(line) || containsAt(line, needleTok, 3) || containsAt(line, koaOut, 2)) { // 'k', '>'
 		h |= hintText
 	}
 	if p.patterns && hasDigit(line) {
 		h |= hintPattern
 	}
 	return h
+}
+
+// containsAt reports whether line contains needle, looking for its k-th
+// byte first: bytes.Contains looks for the first byte, and needles that
+// start with a common letter (' ', 'e', 't') stop it at every other byte
+// of a line. Choose k as the needle's rarest byte.
+func containsAt(line, needle []byte, k int) bool {
+	c := needle[k]
+	for i := k; i < len(line); {
+		j := bytes.IndexByte(line[i:], c)
+		if j < 0 {
+			return false
+		}
+		j += i
+		if j-k+len(needle) > len(line) {
+			return false
+		}
+		if string(line[j-k:j-k+len(needle)]) == string(needle) {
+			return true
+		}
+		i = j + 1
+	}
+	return false
 }
 
 // hasMillis reports whether line holds a number of milliseconds: a digit,
