@@ -330,3 +330,21 @@ func TestStreamPendingIDsBounded(t *testing.T) {
 		t.Errorf("r10004: %+v", evs)
 	}
 }
+
+func TestStreamBlockCutByJSONLine(t *testing.T) {
+	// A JSON line cut short (03, #52201212964's first half), then a whole
+	// JSON request line (03, #2404021804's shape): the block ends and the
+	// whole line counts on its own.
+	log := `{"level":30,"time":1775009590816,"reqId":"req-2",` + "\n" +
+		`{"level":30,"time":1629823792029,"pid":15067,"hostname":"my-host","req":{"id":1,"method":"GET","url":"/"},"res":{"statusCode":200},"responseTime":7,"msg":"request completed"}` + "\n"
+	p, _ := New(Options{})
+	sc := NewScanner(strings.NewReader(log), "app.log", p)
+	var got []string
+	for sc.Scan() {
+		ev := sc.Event()
+		got = append(got, ev.Kind.String()+" "+ev.Request.Route+" @"+strconv.Itoa(ev.Line))
+	}
+	if want := []string{"request / @2"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

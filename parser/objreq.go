@@ -64,8 +64,8 @@ func (f *objFields) visit(path []byte, kind valueKind, val []byte) bool {
 	case "route":
 		f.setPath(kind, val, 2)
 	case "statusCode", "status", "status_code", "statuscode":
-		if f.status == 0 && (kind == kindNumber || kind == kindString) {
-			f.status, _ = status(val)
+		if v, ok := status(val); ok && f.status == 0 && (kind == kindNumber || kind == kindString) {
+			f.status = v
 		}
 	case "responseTime", "responseTimeMs", "response_time", "response_time_ms",
 		"duration", "durationMs", "duration_ms", "latency", "latencyMs", "latency_ms",

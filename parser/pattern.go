@@ -100,7 +100,9 @@ func (p *Pattern) match(line []byte, rec *Record) bool {
 	*rec = Record{Source: SourcePattern, Path: string(path), Duration: d}
 	rec.Route = routeOf(rec.Path)
 	rec.Method = methodOf(group(p.method))
-	rec.Status, _ = status(group(p.status))
+	if v, ok := status(group(p.status)); ok {
+		rec.Status = v
+	}
 	if t := group(p.tim); len(t) > 0 {
 		if allDigits(t) || hasDot(t) && !hasDash(t) {
 			rec.Time = fieldTime(kindNumber, t)
