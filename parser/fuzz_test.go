@@ -125,3 +125,32 @@ func TestScannerSkipsHugeLine(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// FuzzStream feeds lines through a Stream, which joins multi-line objects
+// and fastify's reqId pairs: it must never panic, and every request it
+// returns must hold a route and a non-negative duration.
+func FuzzStream(f *testing.F) {
+	f.Add([]byte("{\"reqId\":\"a\",\"req\":{\"method\":\"GET\",\"url\":\"/x\"},\"msg\":\"incoming request\"}\n{\"reqId\":\"a\",\"res\":{\"statusCode\":200},\"responseTime\":3.34}"))
+	f.Add([]byte("{\n  \"method\": \"GET\",\n  \"path\": \"/a\",\n  \"latencyMs\": 7\n}"))
+	f.Add([]byte("Calling service: {\n  id: 1,\n GET /x 200 in 5ms\n}"))
+	f.Add([]byte("[performance-logger] 🐌 SLOW REQUEST: {\n  path: '/x',\n  duration: '2345ms'\n}"))
+	p, _ := New(Options{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		st := p.NewStream("fuzz.log")
+		check := func(evs []Event) {
+			for _, ev := range evs {
+				if ev.Kind != KindRequest {
+					continue
+				}
+				r := ev.Request
+				if r.Duration < 0 || r.Route == "" || (r.Route[0] != '/' && r.Route != UnknownRoute) || sourceBit(r.Source) == 0 {
+					t.Errorf("bad request %+v from %q", r, data)
+				}
+			}
+		}
+		for _, line := range bytes.Split(data, []byte("\n")) {
+			check(st.Push(line))
+		}
+		check(st.Flush())
+	})
+}
