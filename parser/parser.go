@@ -156,42 +156,67 @@ var (
 	needleStore   = []byte("etrics") // metricsStoreSize, Metrics cleared
 )
 
-// Hints: what the cheap test found in a line, so that only the readers
+// Hints: what the cheap test finds in a line, so that only the readers
 // that can match it run.
 const (
 	hintNext    = 1 << iota // " in ", or a status at the end: Next's request and start lines
-	hintCompile             // "ompil"
-	hintOther               // the server, store and slow-request needles
 	hintObject              // '{': JSON and console objects
 	hintText                // a number then "ms", "took " or "-->": text loggers
+	hintCompile             // "ompil"
+	hintOther               // the server, store and slow-request needles
 	hintPattern             // a digit, with user patterns
+	hintAll     = hintPattern<<1 - 1
 )
 
+// hints tests a line for each hint when first asked, and remembers: a
+// Next request line passes the first test and is read without the others.
+type hints struct {
+	p         *Parser
+	line      []byte
+	done, set uint8
+}
+
+// has reports whether the line passes the test for hint.
+func (h *hints) has(hint uint8) bool {
+	if h.done&hint == 0 {
+		h.done |= hint
+		if h.p.test(hint, h.line) {
+			h.set |= hint
+		}
+	}
+	return h.set&hint != 0
+}
+
 // mayMatch is the cheap test every line meets before it is read: it
-// returns 0 for a line no reader can match, and otherwise which readers
-// may.
-func (p *Parser) mayMatch(line []byte) int {
-	h := 0
-	if bytes.Contains(line, spaceIn) || endsWithStatus(line) {
-		h |= hintNext
+// reports whether any reader may read the line, testing the hints in
+// turn until one passes.
+func (h *hints) mayMatch() bool {
+	for hint := uint8(1); hint <= hintAll; hint <<= 1 {
+		if h.has(hint) {
+			return true
+		}
 	}
-	if containsAt(line, needleCompile, 2) { // 'p'
-		h |= hintCompile
+	return false
+}
+
+// test is the byte test for one hint.
+func (p *Parser) test(hint uint8, line []byte) bool {
+	switch hint {
+	case hintNext:
+		return bytes.Contains(line, spaceIn) || endsWithStatus(line)
+	case hintObject:
+		return p.objects && bytes.IndexByte(line, '{') >= 0
+	case hintText:
+		return p.text && (hasMillis(line) || containsAt(line, needleTok, 3) || containsAt(line, koaOut, 2)) // 'k', '>'
+	case hintCompile:
+		return containsAt(line, needleCompile, 2) // 'p'
+	case hintOther:
+		return bytes.Contains(line, needleMetric) || bytes.Contains(line, needleSlow) ||
+			containsAt(line, needleStore, 4) || containsAt(line, needleServer, 10) // 'c', 'v'
+	case hintPattern:
+		return p.patterns && hasDigit(line)
 	}
-	if bytes.Contains(line, needleMetric) || bytes.Contains(line, needleSlow) ||
-		containsAt(line, needleStore, 4) || containsAt(line, needleServer, 10) { // 'c', 'v'
-		h |= hintOther
-	}
-	if p.objects && bytes.IndexByte(line, '{') >= 0 {
-		h |= hintObject
-	}
-	if p.text && (hasMillis(line) || containsAt(line, needleTok, 3) || containsAt(line, koaOut, 2)) { // 'k', '>'
-		h |= hintText
-	}
-	if p.patterns && hasDigit(line) {
-		h |= hintPattern
-	}
-	return h
+	return false
 }
 
 // containsAt reports whether line contains needle, looking for its k-th
@@ -257,15 +282,15 @@ func (p *Parser) parse(line []byte, sc *scratch, ev *Event) error {
 
 func (p *Parser) parseAny(line []byte, sc *scratch, ev *Event) error {
 	line = trimRight(line)
-	h := p.mayMatch(line)
-	if h == 0 {
+	h := hints{p: p, line: line}
+	if !h.mayMatch() {
 		return ErrNoMatch
 	}
 	if hasANSI(line) {
 		sc.clean = stripANSI(sc.clean[:0], line)
 		line = trimRight(sc.clean)
 	}
-	if h&hintPattern != 0 {
+	if h.has(hintPattern) {
 		for _, pat := range p.opts.Patterns {
 			if pat.match(line, &ev.Request) {
 				ev.Kind, ev.Time = KindRequest, ev.Request.Time
@@ -278,7 +303,7 @@ func (p *Parser) parseAny(line []byte, sc *scratch, ev *Event) error {
 		return ErrNoMatch
 	}
 	ev.Time = pre.time
-	if h&hintNext != 0 {
+	if h.has(hintNext) {
 		phases, err := parseNext(s, &ev.Request, sc.phases)
 		sc.phases = phases
 		switch {
@@ -289,15 +314,15 @@ func (p *Parser) parseAny(line []byte, sc *scratch, ev *Event) error {
 			return err
 		}
 	}
-	if h&hintCompile != 0 && parseCompile(s, &ev.Compile) {
+	if h.has(hintCompile) && parseCompile(s, &ev.Compile) {
 		ev.Kind = KindCompile
 		return nil
 	}
-	if h&(hintNext|hintOther) != 0 && parseStart(s) {
+	if (h.has(hintNext) || h.has(hintOther)) && parseStart(s) {
 		ev.Kind = KindStart
 		return nil
 	}
-	if h&hintOther == 0 {
+	if !h.has(hintOther) {
 		// no store or slow-request line
 	} else if obj, ok := slowObject(s); ok {
 		complete, err := parseSlow(obj, &sc.obj, &ev.Slow)
@@ -312,17 +337,17 @@ func (p *Parser) parseAny(line []byte, sc *scratch, ev *Event) error {
 		ev.Kind = KindSlow
 		return nil
 	}
-	if h&hintOther != 0 && parseStore(s, pre.tag, ev) {
+	if h.has(hintOther) && parseStore(s, pre.tag, ev) {
 		return nil
 	}
-	if h&hintObject == 0 {
+	if !h.has(hintObject) {
 		// no object
 	} else if i := bytes.IndexByte(s, '{'); i >= 0 {
 		if err := p.parseObject(s, i, sc, ev); err != ErrNoMatch {
 			return err
 		}
 	}
-	if h&(hintText|hintNext) == 0 {
+	if !p.text || !h.has(hintText) && !h.has(hintNext) {
 		return ErrNoMatch
 	}
 	if parseKoa(s, &sc.fl, &ev.Request) {
