@@ -240,12 +240,13 @@ func TestParseLinePattern(t *testing.T) {
 	if got != want || !ev.Time.Equal(time.Date(2026, 1, 2, 14, 59, 33, 104e6, time.UTC)) {
 		t.Errorf("got %+v at %v, want %+v", got, ev.Time, want)
 	}
-	// Default unit: milliseconds.
+	// Default unit: milliseconds; without a time group, a timestamp
+	// prefix gives the time.
 	pat, _ = CompilePattern(`took=(?P<duration>[\d.]+) path=(?P<path>\S+)`)
 	p, _ = New(Options{Patterns: []*Pattern{pat}})
-	ev, err = p.ParseLine([]byte("took=12.5 path=/a"))
-	if err != nil || ev.Request.Duration != 12500*µs || ev.Request.Route != "/a" {
-		t.Errorf("got %+v, %v", ev.Request, err)
+	ev, err = p.ParseLine([]byte("2025-11-06T10:00:00.1234567Z took=12.5 path=/a"))
+	if err != nil || ev.Request.Duration != 12500*µs || ev.Request.Route != "/a" || !ev.Time.Equal(time.Date(2025, 11, 6, 10, 0, 0, 123456700, time.UTC)) {
+		t.Errorf("got %+v at %v, %v", ev.Request, ev.Time, err)
 	}
 }
 

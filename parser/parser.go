@@ -294,6 +294,10 @@ func (p *Parser) parseAny(line []byte, sc *scratch, ev *Event) error {
 		for _, pat := range p.opts.Patterns {
 			if pat.match(line, &ev.Request) {
 				ev.Kind, ev.Time = KindRequest, ev.Request.Time
+				if ev.Time.IsZero() { // no time group: a timestamp prefix, if any
+					_, pre := stripPrefixes(line)
+					ev.Time = pre.time
+				}
 				return nil
 			}
 		}
