@@ -86,7 +86,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 
-	p, err := parser.New(parser.Options{})
+	p, err := parser.New(opts.parse)
 	if err != nil {
 		return fail(stderr, usageError{err})
 	}
@@ -128,7 +128,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ropts := report.Options{
 		Color:    colorOn(opts.color, stdout),
 		Width:    termWidth(),
-		Source:   string(parser.SourceNext),
 		Version:  version(),
 		Baseline: opts.baseline,
 	}

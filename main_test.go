@@ -96,6 +96,14 @@ func TestGolden(t *testing.T) {
 		{"by-file.md", []string{"-o", "markdown", "--by-file", "testdata/ci.log", "testdata/dev-server.log"}, 0},
 		{"by-file.csv", []string{"-o", "csv", "--by-file", "testdata/ci.log", "testdata/dev-server.log"}, 0},
 		{"dev-server.pass.junit", []string{"-o", "junit", "--fail-on", "p95>10s", "--fail-on", "route:/nope:p95>1s", "testdata/dev-server.log"}, 0},
+		// next start: no Next request lines, only the app's pino-http JSON.
+		{"production.table", []string{"testdata/production.log"}, 0},
+		{"production.api.json", []string{"-o", "api", "testdata/production.log"}, 0},
+		{"production.json", []string{"-o", "json", "testdata/production.log"}, 0},
+		// Next's lines and the app's own for the same requests.
+		{"mixed.table", []string{"testdata/mixed.log"}, 0},
+		{"mixed.json", []string{"-o", "json", "testdata/mixed.log"}, 0},
+		{"mixed.all.table", []string{"--source", "all", "testdata/mixed.log"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -248,6 +256,13 @@ func TestExitCodes(t *testing.T) {
 		{"bad method", []string{"--percentile-method", "median"}, 2, "reqstats: --percentile-method: unknown percentile method \"median\" (want endpoint, nearest-rank or linear)\n"},
 		{"bad rule", []string{"--group-rule", "([=x"}, 2, ""},
 		{"bad top", []string{"--top", "0"}, 2, "reqstats: --top must be at least 1, not 0\n"},
+		{"bad source", []string{"--source", "apache"}, 2, "reqstats: --source: unknown source \"apache\" (want next, pattern, json, object, koa, morgan, text)\n"},
+		{"bad input format", []string{"--input-format", "nginx"}, 2, "reqstats: --input-format: unknown source \"nginx\""},
+		{"pattern without duration", []string{"--pattern", `(?P<path>/\S+)`}, 2, "has no (?P<duration>…) group\n"},
+		{"pattern without path", []string{"--pattern", `took (?P<duration>\d+)`}, 2, "has no (?P<path>…) group\n"},
+		{"invalid pattern", []string{"--pattern", `(?P<path>`}, 2, "missing closing )"},
+		{"missing pattern file", []string{"--pattern-file", "nope.txt"}, 2, "reqstats: --pattern-file: open nope.txt: no such file or directory\n"},
+		{"pattern format without pattern", []string{"--input-format", "pattern"}, 2, "needs a --pattern"},
 		{"help", []string{"-h"}, 0, ""},
 		{"budget breached", []string{"-o", "json", "--fail-on", "p95>800ms", "testdata/dev-server.log"}, 1, "reqstats: budget breached: p95>800ms: 5.81s (21 requests)\n"},
 		{"budget within", []string{"--fail-on", "p95>=5.82s", "testdata/dev-server.log"}, 0, ""},
@@ -382,5 +397,69 @@ func TestByFileAddsUp(t *testing.T) {
 	}
 	if i := strings.Index(out, `  "byFile"`); i < 0 || out[:i] != strings.TrimSuffix(merged, "\n}\n")+",\n" {
 		t.Errorf("--by-file changed the merged summary")
+	}
+}
+
+// TestMixedCountsOnce checks that a log holding Next's line and the app's
+// own line for each request counts each request once, from Next's lines,
+// and names the app's lines as other sources.
+func TestMixedCountsOnce(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "-o", "json", "testdata/mixed.log")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc struct {
+		Settings struct{ Source string }
+		Totals   struct{ Count int }
+		Other    []struct {
+			Source string
+			Count  int
+		} `json:"otherSources"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	nextLines := 0
+	log, _ := os.ReadFile("testdata/mixed.log")
+	for line := range strings.Lines(string(log)) {
+		if regexp.MustCompile(`^ (GET|POST) /\S+ \d{3} in `).MatchString(line) {
+			nextLines++
+		}
+	}
+	if doc.Settings.Source != "next" || doc.Totals.Count != nextLines || nextLines != 6 {
+		t.Errorf("source %q count %d, want next %d", doc.Settings.Source, doc.Totals.Count, nextLines)
+	}
+	others := map[string]int{}
+	for _, o := range doc.Other {
+		others[o.Source] = o.Count
+	}
+	if others["text"] != 4 || others["json"] != 2 || len(others) != 2 {
+		t.Errorf("other sources %v, want text 4, json 2", others)
+	}
+	// --source all merges them; --input-format json reads the JSON alone.
+	_, out, _ = runCLI(t, "", "-o", "api", "--source", "all", "testdata/mixed.log")
+	if !strings.Contains(out, `"totalRequests": 12,`) {
+		t.Errorf("--source all:\n%s", out)
+	}
+	_, out, _ = runCLI(t, "", "--input-format", "json", "testdata/mixed.log")
+	if !strings.HasPrefix(out, "reqstats · testdata/mixed.log · 22 lines · 2 requests (json)\n") || strings.Contains(out, "Other sources") {
+		t.Errorf("--input-format json:\n%s", out)
+	}
+}
+
+// TestPatternFlag reads a log through a user pattern given in a file.
+func TestPatternFlag(t *testing.T) {
+	dir := t.TempDir()
+	pf := filepath.Join(dir, "patterns.txt")
+	os.WriteFile(pf, []byte("# Django-style lines\n\n^(?P<method>[A-Z]+) (?P<path>/\\S*) status=(?P<status>\\d+) took=(?P<duration>[\\d.]+)(?P<unit>s|ms)$\n"), 0o644)
+	log := "GET /a status=200 took=1.5s\nPOST /b status=500 took=20ms\nnoise 123\n"
+	code, out, errOut := runCLI(t, log, "-o", "api", "--pattern-file", pf)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{`"totalRequests": 2,`, `"path": "/a"`, `"p95": "1500ms"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %s:\n%s", want, out)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/reqstats/reqstats/aggregate"
+	"github.com/reqstats/reqstats/parser"
 	"github.com/reqstats/reqstats/report"
 )
 
@@ -21,6 +23,7 @@ type options struct {
 	format  string
 	write   report.WriteFunc
 	agg     aggregate.Options
+	parse   parser.Options
 	color   string // auto, always, never
 	version bool
 
@@ -102,6 +105,11 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.StringVar(&raw.maxRegression, "max-regression", "", "with --baseline, exit 1 when a route's p95 grew by more than this, e.g. 20%")
 	fs.StringVar(&raw.regressionMetric, "regression-metric", "p95", "what --max-regression watches: p50, p95, p99, mean, min or max")
 	fs.BoolVar(&raw.stepSummary, "step-summary", false, "also append the Markdown report to the file $GITHUB_STEP_SUMMARY names (GitHub Actions)")
+	fs.StringVar(&raw.source, "source", "", "count the requests of one source (next, json, object, morgan, koa, text, pattern) or all of them merged (all); default next when the log has Next request lines, else the source with the most")
+	fs.StringVar(&raw.inputFormat, "input-format", "auto", "read only this format's request lines: auto (all), next, json, object, morgan, koa, text or pattern")
+	fs.StringArrayVar(&raw.patterns, "pattern", nil, "a regexp for your own request lines (repeatable), with named groups path and duration, and optionally method, status, unit (default ms) and time")
+	fs.StringArrayVar(&raw.patternFiles, "pattern-file", nil, "read --pattern regexps from a file, one a line (blank lines and # comments skipped)")
+	fs.StringArrayVar(&raw.appDirs, "app-dir", nil, "group paths by the app's own routes, read from its app/ or pages/ folder (repeatable); default ./src/app, ./app, ./src/pages and ./pages of a project root; none to turn off")
 	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never (NO_COLOR is honoured)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolP("help", "h", false, "show this help")
@@ -113,7 +121,9 @@ type rawFlags struct {
 	slow, method, group, coldCompile string
 	maxRegression, regressionMetric  string
 	since, until                     string
+	source, inputFormat              string
 	rules, include, exclude, failOn  []string
+	patterns, patternFiles, appDirs  []string
 	byMethod, stepSummary            bool
 }
 
@@ -246,7 +256,64 @@ func parseOptions(args []string) (*options, error) {
 	default:
 		return nil, usagef("--color must be auto, always or never, not %q", o.color)
 	}
+	if err := parseSources(o, &raw); err != nil {
+		return nil, err
+	}
+	dirs := raw.appDirs
+	if !fs.Changed("app-dir") {
+		dirs = detectAppDirs(".")
+	} else if slices.Contains(dirs, "none") {
+		dirs = nil
+	}
+	if o.agg.Routes, err = appRoutes(dirs); err != nil {
+		return nil, usageError{err}
+	}
 	return o, nil
+}
+
+// parseSources checks --source, --input-format, --pattern and
+// --pattern-file.
+func parseSources(o *options, raw *rawFlags) error {
+	switch raw.source {
+	case "", aggregate.SourceAll:
+	default:
+		if _, err := parser.ParseSource(raw.source); err != nil {
+			return usagef("--source: %v", err)
+		}
+	}
+	o.agg.Source = raw.source
+	if raw.inputFormat != "auto" {
+		src, err := parser.ParseSource(raw.inputFormat)
+		if err != nil {
+			return usagef("--input-format: %v", err)
+		}
+		o.parse.Formats = []parser.Source{src}
+	}
+	exprs := slices.Clone(raw.patterns)
+	for _, name := range raw.patternFiles {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return usagef("--pattern-file: %v", err)
+		}
+		for line := range strings.Lines(string(data)) {
+			line = strings.TrimRight(line, "\r\n")
+			if strings.TrimSpace(line) == "" || strings.HasPrefix(strings.TrimSpace(line), "#") {
+				continue
+			}
+			exprs = append(exprs, line)
+		}
+	}
+	for _, e := range exprs {
+		pat, err := parser.CompilePattern(e)
+		if err != nil {
+			return usagef("--pattern: %v", err)
+		}
+		o.parse.Patterns = append(o.parse.Patterns, pat)
+	}
+	if raw.inputFormat == string(parser.SourcePattern) && len(exprs) == 0 {
+		return usagef("--input-format pattern needs a --pattern or --pattern-file")
+	}
+	return nil
 }
 
 // parseDuration reads a duration flag: "2s", "500ms", "1.5s", or a bare

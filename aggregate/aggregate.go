@@ -47,6 +47,19 @@ type Options struct {
 	// (not excluded), in log order, as it is added: a caller can stream
 	// requests out without the Aggregator keeping them.
 	OnRequest func(Request)
+
+	// Routes are the app's own route patterns (read from its app/ or
+	// pages/ folders): with GroupAuto a path that matches one is grouped
+	// under it, the first in Next's order (see SortPatterns), before Rules
+	// and id collapsing, which only paths matching no route meet.
+	Routes []Pattern
+
+	// Source picks the requests counted when a log holds several
+	// sources (one request can be printed by Next and by the app): ""
+	// chooses (see Summary), SourceAll merges every source, and a source
+	// name counts that source alone. The sources not counted are
+	// summarised in Summary.Others.
+	Source string
 }
 
 // Request is a counted request as the Aggregator saw it: the record, the
@@ -57,6 +70,9 @@ type Request struct {
 	Key    Key
 	Cold   bool
 }
+
+// SourceAll is Options.Source to merge the requests of every source.
+const SourceAll = "all"
 
 // maxMalformedLines is how many malformed lines a Summary lists.
 const maxMalformedLines = 20
@@ -72,6 +88,27 @@ type Aggregator struct {
 	excludes []Glob
 	excluded []int // per excludes entry; the last counts include misses
 
+	// One set of statistics per source, in order of first appearance.
+	sets     map[string]*set
+	setOrder []*set
+	seq      int64
+
+	// compiled is the recent compiled routes, copied into a set when it
+	// starts: its first request of a route compiled before waited too.
+	compiled []Pattern
+
+	dev      Dev
+	storeIdx map[string]int
+
+	input   Input
+	fileIdx map[string]int
+
+	before, after, untimed int // requests left out by Since and Until
+}
+
+// set is the statistics of the requests of one source.
+type set struct {
+	source string
 	routes map[Key]*route
 	order  []*route // in order of first appearance
 	all    sample
@@ -80,19 +117,10 @@ type Aggregator struct {
 	warm   counts
 
 	slowest slowHeap
-	seq     int64
 
 	pending []Pattern // compiled routes whose first request is still to come
 
-	dev      Dev
-	storeIdx map[string]int
-
-	input   Input
-	fileIdx map[string]int
-
 	first, last time.Time
-
-	before, after, untimed int // requests left out by Since and Until
 }
 
 // route is the running state of one route.
@@ -142,11 +170,12 @@ func New(opts Options) *Aggregator {
 	}
 	a := &Aggregator{
 		opts:     opts,
-		grouper:  grouper{grouping: opts.Grouping, rules: opts.Rules},
-		routes:   make(map[Key]*route),
+		grouper:  grouper{grouping: opts.Grouping, rules: opts.Rules, routes: slices.Clone(opts.Routes)},
+		sets:     make(map[string]*set),
 		storeIdx: make(map[string]int),
 		fileIdx:  make(map[string]int),
 	}
+	SortPatterns(a.grouper.routes)
 	a.excludes = append(a.excludes, opts.Exclude...)
 	if !opts.KeepInternal {
 		a.excludes = append(a.excludes, DefaultExcludes...)
@@ -234,33 +263,56 @@ func (a *Aggregator) addCompile(target string) {
 	if target == "" || strings.HasPrefix(target, "/_") || target == "/middleware" || target == "/proxy" || target == "/instrumentation" {
 		return
 	}
-	for _, p := range a.pending {
-		if p.String() == target {
-			return
+	p := ParsePattern(target)
+	a.compiled = addPending(a.compiled, p)
+	for _, s := range a.setOrder {
+		s.pending = addPending(s.pending, p)
+	}
+}
+
+// addPending adds p to a bounded list of compiled routes.
+func addPending(list []Pattern, p Pattern) []Pattern {
+	for _, q := range list {
+		if q.String() == p.String() {
+			return list
 		}
 	}
-	if len(a.pending) == maxPendingCompiles {
-		a.pending = slices.Delete(a.pending, 0, 1)
+	if len(list) == maxPendingCompiles {
+		list = slices.Delete(list, 0, 1)
 	}
-	a.pending = append(a.pending, ParsePattern(target))
+	return append(list, p)
 }
 
 // isCold reports whether rec waited for a compile: its line shows a
-// compile phase of ColdCompile or more, or it is the first request of a
-// route since a compile line named it.
-func (a *Aggregator) isCold(rec *parser.Record) bool {
+// compile phase of ColdCompile or more, or it is the set's first request
+// of a route since a compile line named it.
+func (a *Aggregator) isCold(s *set, rec *parser.Record) bool {
 	cold := false
 	if d, ok := rec.Phase("compile"); ok && d >= a.opts.ColdCompile {
 		cold = true
 	}
-	for i, p := range a.pending {
+	for i, p := range s.pending {
 		if p.Match(rec.Route) {
-			a.pending = slices.Delete(a.pending, i, i+1)
+			s.pending = slices.Delete(s.pending, i, i+1)
 			cold = true
 			break
 		}
 	}
 	return cold
+}
+
+// set returns the set that counts the requests of source.
+func (a *Aggregator) set(source string) *set {
+	if a.opts.Source == SourceAll {
+		source = SourceAll
+	}
+	s := a.sets[source]
+	if s == nil {
+		s = &set{source: source, routes: make(map[Key]*route), pending: slices.Clone(a.compiled)}
+		a.sets[source] = s
+		a.setOrder = append(a.setOrder, s)
+	}
+	return s
 }
 
 // exclude reports whether a path is left out, and counts it.
@@ -310,13 +362,10 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	if !rec.Time.IsZero() {
 		a.input.Timed++
 	}
-	if a.outside(rec) {
-		a.isCold(rec) // it still took the compile it waited for
-		f.Excluded++
-		a.input.Excluded++
-		return
-	}
-	if a.exclude(rec.Route) {
+	s := a.set(string(rec.Source))
+	// A request left out still took the compile it waited for.
+	cold := a.isCold(s, rec)
+	if a.outside(rec) || a.exclude(rec.Route) {
 		f.Excluded++
 		a.input.Excluded++
 		return
@@ -324,59 +373,110 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	f.Requests++
 	a.input.Requests++
 
-	cold := a.isCold(rec)
 	slow := rec.Duration > a.opts.Slow
 	key := Key{Route: a.grouper.group(rec.Route)}
 	if a.opts.ByMethod {
 		key.Method = rec.Method
 	}
-	r := a.routes[key]
+	r := s.routes[key]
 	if r == nil {
 		r = &route{key: key}
-		a.routes[key] = r
-		a.order = append(a.order, r)
+		s.routes[key] = r
+		s.order = append(s.order, r)
 	}
 	r.c.add(rec.Duration, rec.Status, slow, cold)
 	r.all.add(rec.Duration)
-	a.total.add(rec.Duration, rec.Status, slow, cold)
-	a.all.add(rec.Duration)
+	s.total.add(rec.Duration, rec.Status, slow, cold)
+	s.all.add(rec.Duration)
 	if cold {
 		r.cold.add(rec.Duration)
-		a.cold.add(rec.Duration)
+		s.cold.add(rec.Duration)
 	} else {
-		a.warm.add(rec.Duration, rec.Status, slow, cold)
+		s.warm.add(rec.Duration, rec.Status, slow, cold)
 	}
 
 	a.seq++
-	a.slowest.offer(rec, a.seq, a.opts.Top)
+	s.slowest.offer(rec, a.seq, a.opts.Top)
 	if a.opts.OnRequest != nil {
 		a.opts.OnRequest(Request{Record: rec, Key: key, Cold: cold})
 	}
 
 	if t := rec.Time; !t.IsZero() {
-		if a.first.IsZero() || t.Before(a.first) {
-			a.first = t
+		if s.first.IsZero() || t.Before(s.first) {
+			s.first = t
 		}
-		if t.After(a.last) {
-			a.last = t
+		if t.After(s.last) {
+			s.last = t
 		}
 	}
+}
+
+// GroupRoute returns the route a request path is counted under.
+func (a *Aggregator) GroupRoute(path string) string { return a.grouper.group(path) }
+
+// primary returns the set counted in the Summary and its name: the one
+// Options.Source names, else Next's requests when there are any (the
+// app's own lines then most likely time the same requests again), else
+// the source with the most requests, ties broken by name.
+func (a *Aggregator) primary() (*set, string) {
+	switch name := a.opts.Source; name {
+	case "":
+	case SourceAll:
+		if s := a.sets[SourceAll]; s != nil {
+			return s, name
+		}
+		return &set{}, name
+	default:
+		if s := a.sets[name]; s != nil {
+			return s, name
+		}
+		return &set{}, name
+	}
+	if s := a.sets[string(parser.SourceNext)]; s != nil {
+		return s, s.source
+	}
+	var best *set
+	for _, s := range a.setOrder {
+		if best == nil || s.total.count > best.total.count ||
+			s.total.count == best.total.count && s.source < best.source {
+			best = s
+		}
+	}
+	if best == nil {
+		return &set{}, string(parser.SourceNext)
+	}
+	return best, best.source
 }
 
 // Summary returns what the Aggregator has seen so far. It may be called
 // again after more events.
 func (a *Aggregator) Summary() *Summary {
+	p, name := a.primary()
 	s := &Summary{
-		Slow:     a.opts.Slow,
-		Method:   a.opts.Method,
-		Grouping: a.opts.Grouping,
-		Rules:    len(a.opts.Rules),
-		Total:    a.stats(&a.total, &a.all, nil),
-		Dev:      a.dev,
-		Input:    a.input,
-		First:    a.first,
-		Last:     a.last,
+		Source:    name,
+		Slow:      a.opts.Slow,
+		Method:    a.opts.Method,
+		Grouping:  a.opts.Grouping,
+		Rules:     len(a.opts.Rules),
+		AppRoutes: len(a.grouper.routes),
+		Total:     a.stats(&p.total, &p.all, nil),
+		Dev:       a.dev,
+		Input:     a.input,
+		First:     p.first,
+		Last:      p.last,
 	}
+	for _, o := range a.setOrder {
+		if o != p {
+			s.Others = append(s.Others, SourceSummary{Source: o.source, Stats: a.stats(&o.total, &o.all, nil), Routes: len(o.order)})
+		}
+	}
+	// Busiest first, ties by name.
+	slices.SortStableFunc(s.Others, func(x, y SourceSummary) int {
+		if x.Count != y.Count {
+			return y.Count - x.Count
+		}
+		return strings.Compare(x.Source, y.Source)
+	})
 	s.Dev.Store = slices.Clone(a.dev.Store)
 	s.Input.Files = slices.Clone(a.input.Files)
 	s.Input.MalformedLines = slices.Clone(a.input.MalformedLines)
@@ -402,10 +502,10 @@ func (a *Aggregator) Summary() *Summary {
 		}
 	}
 
-	s.Warm = a.stats(&a.warm, &a.all, &a.cold)
+	s.Warm = a.stats(&p.warm, &p.all, &p.cold)
 
-	s.Routes = make([]Route, len(a.order))
-	for i, r := range a.order {
+	s.Routes = make([]Route, len(p.order))
+	for i, r := range p.order {
 		s.Routes[i] = Route{Key: r.key, Stats: a.stats(&r.c, &r.all, nil)}
 	}
 	// Top: slowest mean first, rounded to the millisecond as the in-app
@@ -424,7 +524,7 @@ func (a *Aggregator) Summary() *Summary {
 		}
 		return strings.Compare(x.Method, y.Method)
 	})
-	s.Slowest = a.slowest.sorted()
+	s.Slowest = p.slowest.sorted()
 	return s
 }
 

@@ -147,6 +147,7 @@ func collapseIDs(route string) string {
 // answers: a log repeats the same paths over and over.
 type grouper struct {
 	grouping Grouping
+	routes   []Pattern // the app's routes, in SortPatterns order
 	rules    []Rule
 	cache    map[string]string
 }
@@ -160,16 +161,33 @@ func (g *grouper) group(route string) string {
 	if r, ok := g.cache[route]; ok {
 		return r
 	}
-	r := route
-	for _, rule := range g.rules {
-		r = rule.Pattern.ReplaceAllString(r, rule.Replacement)
-	}
-	if g.grouping == GroupAuto {
-		r = collapseIDs(r)
+	r, ok := g.appRoute(route)
+	if !ok {
+		for _, rule := range g.rules {
+			r = rule.Pattern.ReplaceAllString(r, rule.Replacement)
+		}
+		if g.grouping == GroupAuto {
+			r = collapseIDs(r)
+		}
 	}
 	if g.cache == nil || len(g.cache) >= grouperCacheSize {
 		g.cache = make(map[string]string)
 	}
 	g.cache[route] = r
 	return r
+}
+
+// appRoute returns the app's route that path belongs to, the first that
+// matches in Next's order. Only GroupAuto uses the app's routes: GroupNone
+// keeps raw paths, as the in-app endpoint does.
+func (g *grouper) appRoute(path string) (string, bool) {
+	if g.grouping != GroupAuto || len(path) == 0 || path[0] != '/' {
+		return path, false
+	}
+	for _, p := range g.routes {
+		if p.Match(path) {
+			return p.String(), true
+		}
+	}
+	return path, false
 }

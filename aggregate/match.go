@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -130,4 +131,48 @@ func matchSegs(pat, segs []string) bool {
 		}
 	}
 	return len(segs) == len(pat)
+}
+
+// segRank orders a route segment as Next's router does when several
+// routes match a path: static segments first, then [param], then
+// [...catchAll], then [[...optionalCatchAll]].
+func segRank(seg string) int {
+	switch {
+	case strings.HasPrefix(seg, "[[..."):
+		return 3
+	case strings.HasPrefix(seg, "[..."):
+		return 2
+	case strings.HasPrefix(seg, "["):
+		return 1
+	}
+	return 0
+}
+
+// SortPatterns sorts routes in the order Next's router tries them,
+// segment by segment: a static segment before a dynamic one, a dynamic
+// one before a catch-all, a catch-all before an optional catch-all, and a
+// route that has ended before one that goes on ("/docs" before
+// "/docs/[[...slug]]"). Static segments tie by name, for a stable order.
+func SortPatterns(ps []Pattern) {
+	slices.SortStableFunc(ps, comparePatterns)
+}
+
+func comparePatterns(a, b Pattern) int {
+	for i := 0; ; i++ {
+		switch {
+		case i == len(a.segs) && i == len(b.segs):
+			return strings.Compare(a.text, b.text)
+		case i == len(a.segs):
+			return -1
+		case i == len(b.segs):
+			return 1
+		}
+		ra, rb := segRank(a.segs[i]), segRank(b.segs[i])
+		if ra != rb {
+			return ra - rb
+		}
+		if ra == 0 && a.segs[i] != b.segs[i] {
+			return strings.Compare(a.segs[i], b.segs[i])
+		}
+	}
 }

@@ -36,11 +36,21 @@ type Route struct {
 }
 
 // Summary is everything an Aggregator learned, in a deterministic order.
+// Its statistics count the requests of one source, Source; the other
+// sources are summarised in Others.
 type Summary struct {
-	Slow     time.Duration // the slow threshold: slower than this is slow
-	Method   Method        // the percentile definition
-	Grouping Grouping
-	Rules    int // how many --group-rule rules applied
+	// Source names the requests counted: a parser.Source ("next",
+	// "json", …) or SourceAll.
+	Source string
+	// Others summarises the sources not counted, busiest first (ties by
+	// name): when Next and the app both log each request, the app's lines.
+	Others []SourceSummary
+
+	Slow      time.Duration // the slow threshold: slower than this is slow
+	Method    Method        // the percentile definition
+	Grouping  Grouping
+	Rules     int // how many --group-rule rules applied
+	AppRoutes int // how many of the app's own routes grouped paths
 
 	Total Stats
 	Warm  Stats // Total without its cold requests
@@ -90,6 +100,14 @@ func (s *Summary) Failed() bool {
 	return s.Breaches() > 0 || len(s.Comparison.Regressions()) > 0
 }
 
+// SourceSummary is the Stats of the requests of one source not counted
+// in the Summary.
+type SourceSummary struct {
+	Source string
+	Routes int // distinct routes
+	Stats
+}
+
 // Dev is what a dev log says beyond requests.
 type Dev struct {
 	Compiles int // compile lines ("Compiled …", "Compiling …")
@@ -122,7 +140,7 @@ type StoreTag struct {
 type Input struct {
 	Lines     int
 	Bytes     int64
-	Requests  int // request records counted
+	Requests  int // request records read, of every source
 	Malformed int // request-like lines that could not be read
 	Excluded  int // requests left out by --include, --exclude, DefaultExcludes, Since and Until
 	Timed     int // requests that carried a timestamp, left out or not

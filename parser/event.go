@@ -3,6 +3,7 @@ package parser
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -43,13 +44,43 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", k)
 }
 
-// Source names the logger that printed a request record.
+// Source names the logger that printed a request record. One request can
+// be printed by several loggers (Next's line and the app's own), so
+// records are kept apart by source and one source is counted.
 type Source string
 
 // The sources reqstats reads.
 const (
-	SourceNext Source = "next" // Next.js's own request lines: " GET /x 200 in 145ms"
+	SourceNext    Source = "next"    // Next.js's own request lines: " GET /x 200 in 145ms"
+	SourceJSON    Source = "json"    // JSON loggers: pino, pino-http, fastify, winston, bunyan, custom
+	SourceObject  Source = "object"  // console.log / util.inspect objects: { method: 'GET', url: '/x', duration: '12ms' }
+	SourceMorgan  Source = "morgan"  // morgan dev, tiny and short: "GET /x 200 3.572 ms - 121"
+	SourceKoa     Source = "koa"     // koa-logger and hono/logger: "--> GET /x 200 466ms 4.66kb"
+	SourceText    Source = "text"    // custom middleware lines: "Slow request: GET /x took 1250ms", "[PERF] GET /x — 200 — 12ms"
+	SourcePattern Source = "pattern" // lines matched by a user --pattern
 )
+
+// Sources lists every source, in the order a line is tried.
+var Sources = []Source{SourceNext, SourcePattern, SourceJSON, SourceObject, SourceKoa, SourceMorgan, SourceText}
+
+// ParseSource returns the Source named s.
+func ParseSource(s string) (Source, error) {
+	for _, src := range Sources {
+		if string(src) == s {
+			return src, nil
+		}
+	}
+	names := make([]string, len(Sources))
+	for i, src := range Sources {
+		names[i] = string(src)
+	}
+	return "", fmt.Errorf("unknown source %q (want %s)", s, strings.Join(names, ", "))
+}
+
+// UnknownRoute is the route of a request whose path the log does not
+// hold: a fastify "request completed" line whose "incoming request" line,
+// the only one naming the method and URL, was not seen.
+const UnknownRoute = "[unknown]"
 
 // Event is one thing a log says. Only the field that matches Kind is set;
 // Time, File and Line are set for every kind (Time is zero when the line
@@ -76,8 +107,8 @@ type Record struct {
 
 	Method   string        // "GET", "POST", …
 	Path     string        // as printed, query string included
-	Route    string        // Path without its query string or fragment
-	Status   int           // HTTP status; 0 when the logger printed none
+	Route    string        // Path without its query string or fragment, or UnknownRoute
+	Status   int           // HTTP status; 0 when the logger printed none (never for Next)
 	Duration time.Duration // exactly as printed: "1.835ms" is 1835µs
 	// Phases is Next 16's breakdown, in printed order: compile, render,
 	// proxy.ts, next.js, application-code, generate-params… Its backing

@@ -48,14 +48,18 @@ func FuzzParseLine(f *testing.F) {
 			if r.Duration < 0 {
 				t.Errorf("ParseLine(%q): negative duration %v", line, r.Duration)
 			}
-			if r.Route == "" || r.Route[0] != '/' {
+			if (r.Route == "" || r.Route[0] != '/') && r.Route != UnknownRoute {
 				t.Errorf("ParseLine(%q): route %q does not start with /", line, r.Route)
 			}
 			if !strings.HasPrefix(r.Path, r.Route) {
 				t.Errorf("ParseLine(%q): route %q is not a prefix of path %q", line, r.Route, r.Path)
 			}
-			if r.Status < 100 || r.Status > 599 {
+			// Only Next always prints a status; app loggers may not.
+			if (r.Status < 100 || r.Status > 599) && (r.Source == SourceNext || r.Status != 0) {
 				t.Errorf("ParseLine(%q): status %d", line, r.Status)
+			}
+			if sourceBit(r.Source) == 0 {
+				t.Errorf("ParseLine(%q): source %q", line, r.Source)
 			}
 			for _, ph := range r.Phases {
 				if ph.Duration < 0 {
@@ -120,4 +124,33 @@ func TestScannerSkipsHugeLine(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("got %q, want %q", got, want)
 	}
+}
+
+// FuzzStream feeds lines through a Stream, which joins multi-line objects
+// and fastify's reqId pairs: it must never panic, and every request it
+// returns must hold a route and a non-negative duration.
+func FuzzStream(f *testing.F) {
+	f.Add([]byte("{\"reqId\":\"a\",\"req\":{\"method\":\"GET\",\"url\":\"/x\"},\"msg\":\"incoming request\"}\n{\"reqId\":\"a\",\"res\":{\"statusCode\":200},\"responseTime\":3.34}"))
+	f.Add([]byte("{\n  \"method\": \"GET\",\n  \"path\": \"/a\",\n  \"latencyMs\": 7\n}"))
+	f.Add([]byte("Calling service: {\n  id: 1,\n GET /x 200 in 5ms\n}"))
+	f.Add([]byte("[performance-logger] 🐌 SLOW REQUEST: {\n  path: '/x',\n  duration: '2345ms'\n}"))
+	p, _ := New(Options{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		st := p.NewStream("fuzz.log")
+		check := func(evs []Event) {
+			for _, ev := range evs {
+				if ev.Kind != KindRequest {
+					continue
+				}
+				r := ev.Request
+				if r.Duration < 0 || r.Route == "" || (r.Route[0] != '/' && r.Route != UnknownRoute) || sourceBit(r.Source) == 0 {
+					t.Errorf("bad request %+v from %q", r, data)
+				}
+			}
+		}
+		for _, line := range bytes.Split(data, []byte("\n")) {
+			check(st.Push(line))
+		}
+		check(st.Flush())
+	})
 }

@@ -58,12 +58,16 @@ func findMethod(s []byte) (method string, mi, pi int) {
 			break
 		}
 		j += i
-		k := j
-		for k > 0 && j-k < 7 && 'A' <= s[k-1] && s[k-1] <= 'Z' {
+		e := j // the method ends here; aligned logs pad it: "GET  /x"
+		for e > 0 && j-e < 3 && s[e-1] == ' ' {
+			e--
+		}
+		k := e
+		for k > 0 && e-k < 7 && 'A' <= s[k-1] && s[k-1] <= 'Z' {
 			k--
 		}
-		if k < j && (k == 0 || !isNameByte(s[k-1])) {
-			if m := methodOf(s[k:j]); m != "" {
+		if k < e && (k == 0 || !isNameByte(s[k-1])) {
+			if m := methodOf(s[k:e]); m != "" {
 				return m, k, j + 1
 			}
 		}

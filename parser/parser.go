@@ -24,32 +24,92 @@ package parser
 import (
 	"bytes"
 	"errors"
+	"fmt"
 )
 
-// Options configures a Parser. The zero value reads Next.js dev logs.
-type Options struct{}
+// Options configures a Parser. The zero value reads every source but
+// user patterns.
+type Options struct {
+	// Formats lists the sources whose request lines are read; empty
+	// means all. Compile, start and store lines are read whatever it
+	// holds.
+	Formats []Source
+	// Patterns are user patterns (--pattern), tried on every line that
+	// holds a digit, before the built-in formats. They cannot be
+	// pre-filtered like those, so each one costs a regexp match per line.
+	Patterns []*Pattern
+}
 
 // Parser reads log lines. It holds only configuration, so one Parser may
 // serve many Streams, in any number of goroutines.
 type Parser struct {
-	opts Options
+	opts     Options
+	mask     uint8 // sourceBit(src) is set when src is read
+	objects  bool  // JSON or console objects are read
+	text     bool  // koa, morgan or custom text lines are read
+	patterns bool  // user patterns are read
 }
 
 // New returns a Parser for opts.
 func New(opts Options) (*Parser, error) {
-	return &Parser{opts: opts}, nil
+	p := &Parser{opts: opts}
+	if len(opts.Formats) == 0 {
+		p.mask = 1<<len(Sources) - 1
+	}
+	for _, f := range opts.Formats {
+		bit := sourceBit(f)
+		if bit == 0 {
+			return nil, fmt.Errorf("unknown source %q", f)
+		}
+		p.mask |= bit
+	}
+	p.objects = p.reads(SourceJSON) || p.reads(SourceObject)
+	p.text = p.reads(SourceKoa) || p.reads(SourceMorgan) || p.reads(SourceText)
+	p.patterns = p.reads(SourcePattern) && len(opts.Patterns) > 0
+	return p, nil
+}
+
+// reads reports whether the Parser reads the request lines of src.
+func (p *Parser) reads(src Source) bool {
+	return p.mask&sourceBit(src) != 0
+}
+
+// sourceBit is src's bit in Parser.mask: 1<<i for Sources[i].
+func sourceBit(src Source) uint8 {
+	switch src {
+	case SourceNext:
+		return 1 << 0
+	case SourcePattern:
+		return 1 << 1
+	case SourceJSON:
+		return 1 << 2
+	case SourceObject:
+		return 1 << 3
+	case SourceKoa:
+		return 1 << 4
+	case SourceMorgan:
+		return 1 << 5
+	case SourceText:
+		return 1 << 6
+	}
+	return 0
 }
 
 // ParseLine reads one line, without its line ending. It returns
 // ErrNoMatch for a line that carries no event and a *SyntaxError, without
 // position, for a request-like line it cannot read. Events that span
-// several lines need a Stream.
+// several lines need a Stream, and so does joining fastify's two lines
+// per request: on its own, a "request completed" line counts under
+// UnknownRoute.
 func (p *Parser) ParseLine(line []byte) (Event, error) {
 	var sc scratch
 	var ev Event
 	err := p.parse(line, &sc, &ev)
-	if errors.Is(err, errOpen) {
+	switch {
+	case err == errOpen, err == errOpenObject, err == errIncoming:
 		err = ErrNoMatch
+	case err == nil && ev.Kind == KindRequest && ev.Request.Route == "":
+		ev.Request.Path, ev.Request.Route = UnknownRoute, UnknownRoute
 	}
 	if err != nil {
 		return Event{}, err
@@ -60,15 +120,29 @@ func (p *Parser) ParseLine(line []byte) (Event, error) {
 	return ev, nil
 }
 
-// errOpen reports a line that opens an object literal continued on the
-// next lines; the object read so far is in scratch.open.
-var errOpen = errors.New("object continues on the next line")
+// Internal outcomes of parse, handled by a Stream.
+var (
+	// errOpen reports a SLOW REQUEST line that opens an object literal
+	// continued on the next lines; the object read so far is in
+	// scratch.open.
+	errOpen = errors.New("object continues on the next line")
+	// errOpenObject reports any other object that continues on the next
+	// lines, which may turn out to be a request.
+	errOpenObject = errors.New("object continues on the next line")
+	// errIncoming reports fastify's "incoming request" line: the method
+	// and path of scratch.fields.reqID.
+	errIncoming = errors.New("incoming request")
+)
 
 // scratch is the memory a Stream reuses from line to line.
 type scratch struct {
 	clean  []byte
 	phases []Phase
 	obj    objectScanner
+	fields objFields
+	fl     fieldList
+	msg    []byte // a JSON line's message, read as a line of its own
+	inMsg  bool
 	open   []byte // with errOpen: the start of the object
 	tag    []byte // with errOpen: the line's tag
 }
@@ -82,14 +156,107 @@ var (
 	needleStore   = []byte("etrics") // metricsStoreSize, Metrics cleared
 )
 
-// mayMatch is the cheap test every line meets before it is read.
-func mayMatch(line []byte) bool {
-	return bytes.Contains(line, spaceIn) || endsWithStatus(line) ||
-		bytes.Contains(line, needleCompile) ||
-		bytes.Contains(line, needleMetric) ||
-		bytes.Contains(line, needleSlow) ||
-		bytes.Contains(line, needleStore) ||
-		bytes.Contains(line, needleServer)
+// Hints: what the cheap test finds in a line, so that only the readers
+// that can match it run.
+const (
+	hintNext    = 1 << iota // " in ", or a status at the end: Next's request and start lines
+	hintObject              // '{': JSON and console objects
+	hintText                // a number then "ms", "took " or "-->": text loggers
+	hintCompile             // "ompil"
+	hintOther               // the server, store and slow-request needles
+	hintPattern             // a digit, with user patterns
+	hintAll     = hintPattern<<1 - 1
+)
+
+// hints tests a line for each hint when first asked, and remembers: a
+// Next request line passes the first test and is read without the others.
+type hints struct {
+	p         *Parser
+	line      []byte
+	done, set uint8
+}
+
+// has reports whether the line passes the test for hint.
+func (h *hints) has(hint uint8) bool {
+	if h.done&hint == 0 {
+		h.done |= hint
+		if h.p.test(hint, h.line) {
+			h.set |= hint
+		}
+	}
+	return h.set&hint != 0
+}
+
+// mayMatch is the cheap test every line meets before it is read: it
+// reports whether any reader may read the line, testing the hints in
+// turn until one passes.
+func (h *hints) mayMatch() bool {
+	for hint := uint8(1); hint <= hintAll; hint <<= 1 {
+		if h.has(hint) {
+			return true
+		}
+	}
+	return false
+}
+
+// test is the byte test for one hint.
+func (p *Parser) test(hint uint8, line []byte) bool {
+	switch hint {
+	case hintNext:
+		return bytes.Contains(line, spaceIn) || endsWithStatus(line)
+	case hintObject:
+		return p.objects && bytes.IndexByte(line, '{') >= 0
+	case hintText:
+		return p.text && (hasMillis(line) || containsAt(line, needleTok, 3) || containsAt(line, koaOut, 2)) // 'k', '>'
+	case hintCompile:
+		return containsAt(line, needleCompile, 2) // 'p'
+	case hintOther:
+		return bytes.Contains(line, needleMetric) || bytes.Contains(line, needleSlow) ||
+			containsAt(line, needleStore, 4) || containsAt(line, needleServer, 10) // 'c', 'v'
+	case hintPattern:
+		return p.patterns && hasDigit(line)
+	}
+	return false
+}
+
+// containsAt reports whether line contains needle, looking for its k-th
+// byte first: bytes.Contains looks for the first byte, and needles that
+// start with a common letter (' ', 'e', 't') stop it at every other byte
+// of a line. Choose k as the needle's rarest byte.
+func containsAt(line, needle []byte, k int) bool {
+	c := needle[k]
+	for i := k; i < len(line); {
+		j := bytes.IndexByte(line[i:], c)
+		if j < 0 {
+			return false
+		}
+		j += i
+		if j-k+len(needle) > len(line) {
+			return false
+		}
+		if string(line[j-k:j-k+len(needle)]) == string(needle) {
+			return true
+		}
+		i = j + 1
+	}
+	return false
+}
+
+// hasMillis reports whether line holds a number of milliseconds: a digit,
+// an optional space, then "ms"; or morgan's "- ms" for a request that
+// never finished.
+func hasMillis(line []byte) bool {
+	for i := 0; ; {
+		j := bytes.Index(line[i:], needleMs)
+		if j < 0 {
+			return false
+		}
+		j += i
+		if j > 0 && (isDigit(line[j-1]) || line[j-1] == ' ' && j > 1 && (isDigit(line[j-2]) || line[j-2] == '-')) {
+			return true
+		}
+		i = j + 2
+	}
 }
 
 // endsWithStatus reports whether line ends in " 503": a request line
@@ -99,22 +266,48 @@ func endsWithStatus(line []byte) bool {
 	return n >= 4 && line[n-4] == ' ' && isDigit(line[n-3]) && isDigit(line[n-2]) && isDigit(line[n-1])
 }
 
-// parse reads line into ev (position fields aside).
+// parse reads line into ev (position fields aside). The order decides
+// which parser a line goes to, the first that reads it: user patterns,
+// Next's request lines, compile and start lines, the app's store lines,
+// objects (JSON and console), koa, morgan, custom text lines. A request
+// of a source not in Options.Formats is dropped, so that forcing one
+// format never reads another format's line as its own.
 func (p *Parser) parse(line []byte, sc *scratch, ev *Event) error {
+	err := p.parseAny(line, sc, ev)
+	if err == nil && ev.Kind == KindRequest && !p.reads(ev.Request.Source) {
+		return ErrNoMatch
+	}
+	return err
+}
+
+func (p *Parser) parseAny(line []byte, sc *scratch, ev *Event) error {
 	line = trimRight(line)
-	if !mayMatch(line) {
+	h := hints{p: p, line: line}
+	if !h.mayMatch() {
 		return ErrNoMatch
 	}
 	if hasANSI(line) {
 		sc.clean = stripANSI(sc.clean[:0], line)
 		line = trimRight(sc.clean)
 	}
+	if h.has(hintPattern) {
+		for _, pat := range p.opts.Patterns {
+			if pat.match(line, &ev.Request) {
+				ev.Kind, ev.Time = KindRequest, ev.Request.Time
+				if ev.Time.IsZero() { // no time group: a timestamp prefix, if any
+					_, pre := stripPrefixes(line)
+					ev.Time = pre.time
+				}
+				return nil
+			}
+		}
+	}
 	s, pre := stripPrefixes(line)
 	if pre.browser {
 		return ErrNoMatch
 	}
 	ev.Time = pre.time
-	if bytes.Contains(s, spaceIn) || endsWithStatus(s) {
+	if h.has(hintNext) {
 		phases, err := parseNext(s, &ev.Request, sc.phases)
 		sc.phases = phases
 		switch {
@@ -125,15 +318,17 @@ func (p *Parser) parse(line []byte, sc *scratch, ev *Event) error {
 			return err
 		}
 	}
-	if parseCompile(s, &ev.Compile) {
+	if h.has(hintCompile) && parseCompile(s, &ev.Compile) {
 		ev.Kind = KindCompile
 		return nil
 	}
-	if parseStart(s) {
+	if (h.has(hintNext) || h.has(hintOther)) && parseStart(s) {
 		ev.Kind = KindStart
 		return nil
 	}
-	if obj, ok := slowObject(s); ok {
+	if !h.has(hintOther) {
+		// no store or slow-request line
+	} else if obj, ok := slowObject(s); ok {
 		complete, err := parseSlow(obj, &sc.obj, &ev.Slow)
 		if !complete {
 			sc.open = obj
@@ -146,8 +341,93 @@ func (p *Parser) parse(line []byte, sc *scratch, ev *Event) error {
 		ev.Kind = KindSlow
 		return nil
 	}
-	if parseStore(s, pre.tag, ev) {
+	if h.has(hintOther) && parseStore(s, pre.tag, ev) {
+		return nil
+	}
+	if !h.has(hintObject) {
+		// no object
+	} else if i := bytes.IndexByte(s, '{'); i >= 0 {
+		if err := p.parseObject(s, i, sc, ev); err != ErrNoMatch {
+			return err
+		}
+	}
+	if !p.text || !h.has(hintText) && !h.has(hintNext) {
+		return ErrNoMatch
+	}
+	if parseKoa(s, &sc.fl, &ev.Request) {
+		ev.Kind = KindRequest
+		return nil
+	}
+	method, mi, pi := findMethod(s)
+	if mi < 0 {
+		if parseStatusFirst(s, &ev.Request) {
+			ev.Kind = KindRequest
+			return nil
+		}
+		if method, mi, pi = findMethodURL(s); mi < 0 {
+			return ErrNoMatch
+		}
+	} else {
+		ok, err := parseMorgan(s, method, mi, pi, &sc.fl, &ev.Request)
+		if err != nil {
+			return err
+		}
+		if ok {
+			ev.Kind = KindRequest
+			return nil
+		}
+	}
+	if p.parseCustom(s, method, mi, pi, sc, &ev.Request) {
+		ev.Kind = KindRequest
 		return nil
 	}
 	return ErrNoMatch
+}
+
+// parseObject reads the object at s[i:]. It returns errOpenObject when the
+// object goes on past the line and the line may open a multi-line object:
+// it ends with the '{' or starts with the object (a JSON line wrapped).
+func (p *Parser) parseObject(s []byte, i int, sc *scratch, ev *Event) error {
+	obj := s[i:]
+	if scanObject(obj, sc) && (i == 0 || s[len(s)-1] == '{') {
+		sc.open = obj
+		return errOpenObject
+	}
+	switch classify(objectSource(obj), sc, &ev.Request) {
+	case objRequest:
+		ev.Kind = KindRequest
+		if t := sc.fields.time; !t.IsZero() {
+			ev.Time = t
+		}
+		return nil
+	case objIncoming:
+		return errIncoming
+	}
+	// next-logger and pino-pretty wrap other output in JSON: read the
+	// message as a line of its own, once.
+	if i == 0 && len(sc.fields.msg) > 0 && !sc.inMsg {
+		t := sc.fields.time
+		sc.msg = append(sc.msg[:0], sc.fields.msg...)
+		sc.inMsg = true
+		err := p.parseAny(sc.msg, sc, ev)
+		sc.inMsg = false
+		if err == nil && ev.Time.IsZero() {
+			ev.Time = t
+		}
+		if err == errOpen || err == errOpenObject || err == errIncoming {
+			err = ErrNoMatch
+		}
+		return err
+	}
+	return ErrNoMatch
+}
+
+// hasDigit reports whether b holds an ASCII digit.
+func hasDigit(b []byte) bool {
+	for _, c := range b {
+		if isDigit(c) {
+			return true
+		}
+	}
+	return false
 }

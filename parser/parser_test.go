@@ -156,7 +156,6 @@ func TestParseLineNotRequests(t *testing.T) {
 		"[INFO] [middleware] GET /",
 		"<-- GET /users?page=2",
 		"127.0.0.1 2024-12-31T11:36:08.516Z GET /info?_rsc=1ld0r Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36",
-		"✓ Request: GET /Client/1/Matter completed in 45ms with status 200",
 		"[browser] GET /x 200 in 5ms",
 		"    at handler (webpack-internal:///(api)/./pages/api/query/postgres/updateUser.ts:40:18)",
 		"",

@@ -4,10 +4,12 @@ import (
 	"time"
 )
 
-// Limits on an object literal spread over several lines.
+// Limits on an object literal spread over several lines, and on the
+// fastify requests waiting for their "request completed" line.
 const (
 	maxObjectLines = 40
 	maxObjectBytes = 16 << 10
+	maxPendingIDs  = 10000
 )
 
 // Stream reads the lines of one input in order. It numbers them, stamps
@@ -21,6 +23,17 @@ const (
 //	  method: 'POST'
 //	}
 //
+// Any other block that opens with a line ending in '{' (or with a JSON
+// object wrapped over several lines) is joined the same way, and counts
+// when the object holds a request; a block cut short is dropped silently,
+// and the line that cut it (a Next request line, say) is read on its own.
+//
+// A Stream also joins fastify's and pino's two lines per request by their
+// reqId: it remembers the method and path of the last maxPendingIDs
+// "incoming request" lines, the oldest forgotten first. A "request
+// completed" line whose incoming line it does not hold counts under
+// UnknownRoute.
+//
 // A Stream is not safe for concurrent use.
 type Stream struct {
 	p    *Parser
@@ -32,11 +45,21 @@ type Stream struct {
 	// The object literal being joined, if any.
 	obj struct {
 		open  bool
+		slow  bool // a SLOW REQUEST object, which must close
 		line  int
 		time  time.Time
 		lines int
 		buf   []byte
 	}
+
+	// Incoming requests by reqId, and the reqIds in arrival order.
+	pending map[string]incoming
+	ids     []string
+}
+
+// incoming is the method and path of an "incoming request" line.
+type incoming struct {
+	method, path string
 }
 
 // NewStream returns a Stream that reads the lines of the input named file
@@ -62,17 +85,53 @@ func (s *Stream) Push(line []byte) []Event {
 	err := s.p.parse(line, &s.sc, &ev)
 	switch {
 	case err == nil:
+		if ev.Kind == KindRequest && ev.Request.Route == "" {
+			s.join(&ev.Request)
+		}
 		s.emit(ev, s.line)
-	case err == errOpen:
+	case err == errOpen, err == errOpenObject:
 		s.obj.open = true
+		s.obj.slow = err == errOpen
 		s.obj.line = s.line
 		s.obj.time = ev.Time
 		s.obj.lines = 1
 		s.obj.buf = append(s.obj.buf[:0], s.sc.open...)
+	case err == errIncoming:
+		s.remember()
 	case err != ErrNoMatch:
 		s.malformed(err.(*SyntaxError).Msg, s.line)
 	}
 	return s.evs
+}
+
+// remember keeps the method and path of an incoming request by its reqId.
+func (s *Stream) remember() {
+	f := &s.sc.fields
+	if s.pending == nil {
+		s.pending = make(map[string]incoming)
+	}
+	id := string(f.reqID)
+	if _, ok := s.pending[id]; !ok {
+		if len(s.ids) == maxPendingIDs {
+			delete(s.pending, s.ids[0])
+			s.ids = s.ids[1:]
+		}
+		s.ids = append(s.ids, id)
+	}
+	s.pending[id] = incoming{method: f.method, path: string(f.path)}
+}
+
+// join fills in the method and path of a request known only by its reqId.
+func (s *Stream) join(rec *Record) {
+	if in, ok := s.pending[string(s.sc.fields.reqID)]; ok {
+		if rec.Method == "" {
+			rec.Method = in.method
+		}
+		rec.Path = in.path
+		rec.Route = routeOf(in.path)
+		return
+	}
+	rec.Path, rec.Route = UnknownRoute, UnknownRoute
 }
 
 // Skip counts a line that was not read, such as one too long to hold, and
@@ -90,7 +149,9 @@ func (s *Stream) Flush() []Event {
 	s.evs = s.evs[:0]
 	if s.obj.open {
 		s.obj.open = false
-		s.malformed("SLOW REQUEST object not closed", s.obj.line)
+		if s.obj.slow {
+			s.malformed("SLOW REQUEST object not closed", s.obj.line)
+		}
 	}
 	return s.evs
 }
@@ -105,14 +166,20 @@ func (s *Stream) continueObject(line []byte) bool {
 		part = trimRight(s.sc.clean)
 	}
 	part, _ = stripPrefixes(part)
-	if !isObjectPart(part) || s.obj.lines >= maxObjectLines || len(s.obj.buf)+len(part) > maxObjectBytes {
+	if !isObjectPart(part) || s.obj.lines >= maxObjectLines || len(s.obj.buf)+len(part) > maxObjectBytes ||
+		part[0] == '{' && !scanObject(part, &s.sc) {
 		s.obj.open = false
-		s.malformed("SLOW REQUEST object not closed", s.obj.line)
+		if s.obj.slow {
+			s.malformed("SLOW REQUEST object not closed", s.obj.line)
+		}
 		return false
 	}
 	s.obj.lines++
 	s.obj.buf = append(s.obj.buf, '\n')
 	s.obj.buf = append(s.obj.buf, part...)
+	if !s.obj.slow {
+		return s.continueBlock()
+	}
 	var ev Event
 	complete, err := parseSlow(s.obj.buf, &s.sc.obj, &ev.Slow)
 	if !complete {
@@ -129,14 +196,37 @@ func (s *Stream) continueObject(line []byte) bool {
 	return true
 }
 
+// continueBlock reads the object joined so far, once it is closed.
+func (s *Stream) continueBlock() bool {
+	if scanObject(s.obj.buf, &s.sc) {
+		return true
+	}
+	s.obj.open = false
+	var ev Event
+	if classify(objectSource(s.obj.buf), &s.sc, &ev.Request) != objRequest {
+		return true
+	}
+	ev.Kind = KindRequest
+	ev.Time = s.obj.time
+	if t := s.sc.fields.time; !t.IsZero() {
+		ev.Time = t
+	}
+	if ev.Request.Route == "" {
+		s.join(&ev.Request)
+	}
+	s.emit(ev, s.obj.line)
+	return true
+}
+
 // isObjectPart reports whether a line, cleaned of its prefixes, can be a
-// line of a multi-line object: "path: '/x',", "'active',", "}", "],".
+// line of a multi-line object: "path: '/x',", "'active',", "}", "],", or
+// a nested "{" or "[" (which must not be a whole object of its own).
 func isObjectPart(b []byte) bool {
 	if len(b) == 0 {
 		return false
 	}
 	switch c := b[0]; {
-	case c == '}' || c == ']':
+	case c == '}' || c == ']' || c == '{' || c == '[':
 		return true
 	case c == '\'' || c == '"':
 		return true

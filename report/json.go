@@ -29,6 +29,7 @@ type Document struct {
 	Routes          []RouteJSON   `json:"routes"`
 	TopSlowRoutes   []RouteJSON   `json:"topSlowRoutes"`
 	SlowestRequests []RequestJSON `json:"slowestRequests"`
+	OtherSources    []SourceJSON  `json:"otherSources"`
 	Dev             DevJSON       `json:"dev"`
 	Input           InputJSON     `json:"input"`
 	Time            *TimeJSON     `json:"time,omitempty"`
@@ -38,13 +39,23 @@ type Document struct {
 	ByFile []FileSummaryJSON `json:"byFile,omitempty"`
 }
 
-// Settings echoes the options that shaped the numbers.
+// Settings echoes the options that shaped the numbers. Source names the
+// requests counted: a source ("next", "json", "morgan", …) or "all".
 type Settings struct {
 	Source           string `json:"source"`
 	SlowThresholdMs  ms     `json:"slowThresholdMs"`
 	PercentileMethod string `json:"percentileMethod"`
 	Grouping         string `json:"grouping"`
 	GroupRules       int    `json:"groupRules"`
+	AppRoutes        int    `json:"appRoutes"`
+}
+
+// SourceJSON summarises the requests of a source not counted in the
+// totals (aggregate.SourceSummary).
+type SourceJSON struct {
+	Source string `json:"source"`
+	Routes int    `json:"routes"`
+	StatsJSON
 }
 
 // StatsJSON is aggregate.Stats in JSON.
@@ -86,6 +97,7 @@ type RequestJSON struct {
 	Time       *time.Time `json:"time,omitempty"`
 	Method     string     `json:"method"`
 	Path       string     `json:"path"`
+	Source     string     `json:"source"`
 	Status     int        `json:"status"`
 	DurationMs ms         `json:"durationMs"`
 	Phases     []Phase    `json:"phases,omitempty"`
@@ -177,17 +189,19 @@ func NewDocument(s *aggregate.Summary, opts Options) *Document {
 	d := &Document{
 		Schema: Schema,
 		Settings: Settings{
-			Source:           opts.Source,
+			Source:           s.Source,
 			SlowThresholdMs:  ms(s.Slow),
 			PercentileMethod: s.Method.String(),
 			Grouping:         s.Grouping.String(),
 			GroupRules:       s.Rules,
+			AppRoutes:        s.AppRoutes,
 		},
 		Totals:          statsJSON(&s.Total),
 		Warm:            statsJSON(&s.Warm),
 		Routes:          routesJSON(s.Routes),
 		TopSlowRoutes:   routesJSON(s.Top),
 		SlowestRequests: make([]RequestJSON, 0, len(s.Slowest)),
+		OtherSources:    make([]SourceJSON, 0, len(s.Others)),
 		Dev: DevJSON{
 			Compiles:           s.Dev.Compiles,
 			ServerStarts:       s.Dev.Starts,
@@ -205,6 +219,10 @@ func NewDocument(s *aggregate.Summary, opts Options) *Document {
 			Files:          make([]FileJSON, 0, len(s.Input.Files)),
 			MalformedLines: make([]MalformedJSON, 0, len(s.Input.MalformedLines)),
 		},
+	}
+	for i := range s.Others {
+		o := &s.Others[i]
+		d.OtherSources = append(d.OtherSources, SourceJSON{Source: o.Source, Routes: o.Routes, StatsJSON: statsJSON(&o.Stats)})
 	}
 	for i := range s.Slowest {
 		d.SlowestRequests = append(d.SlowestRequests, requestJSON(&s.Slowest[i]))
@@ -276,6 +294,7 @@ func requestJSON(r *parser.Record) RequestJSON {
 	j := RequestJSON{
 		Method:     r.Method,
 		Path:       r.Path,
+		Source:     string(r.Source),
 		Status:     r.Status,
 		DurationMs: ms(r.Duration),
 		File:       r.File,

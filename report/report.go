@@ -23,8 +23,6 @@ import (
 type Options struct {
 	Color bool // ANSI colour and bold, for a terminal
 	Width int  // terminal width for the table; default 80
-	// Source names the log format the requests came from ("next").
-	Source string
 	// Version is reqstats' own version, written into JSON output.
 	Version string
 	// Baseline names the file Summary.Comparison came from.

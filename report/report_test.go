@@ -137,7 +137,7 @@ func ExampleWriteTable() {
 	a.AddInput("dev-server.log", sc.Lines(), sc.Bytes(), nil)
 	WriteTable(os.Stdout, a.Summary(), Options{Width: 72})
 	// Output:
-	// reqstats · dev-server.log · 3 lines · 3 requests
+	// reqstats · dev-server.log · 3 lines · 3 requests (next)
 	//
 	//        requests  slow >2s          p50     p95     p99     max    mean
 	// all           3  1 (33.3%)       160ms    2.4s    2.4s    2.4s   902ms
@@ -237,7 +237,7 @@ func TestJUnitIsValidXML(t *testing.T) {
 func TestReadBaselineRoundTrip(t *testing.T) {
 	s := summaryOf(t, " GET /a 200 in 1.835ms\n GET /a 200 in 2.9s\n POST /b 500 in 145µs\n GET /c 200 in 1.5min\n")
 	var b strings.Builder
-	if err := WriteJSON(&b, s, Options{Source: "next"}); err != nil {
+	if err := WriteJSON(&b, s, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := ReadBaseline(strings.NewReader(b.String()), "x.json")
@@ -251,5 +251,32 @@ func TestReadBaselineRoundTrip(t *testing.T) {
 		if got.Routes[i] != s.Routes[i] {
 			t.Errorf("route %d:\n got %+v\nwant %+v", i, got.Routes[i], s.Routes[i])
 		}
+	}
+}
+
+func TestOtherSources(t *testing.T) {
+	// Next's line and the app's own pino-http line for the same request:
+	// Next is counted, the app's line is summarised apart.
+	s := summaryOf(t, ` GET /api/users/42 200 in 145ms
+{"level":30,"time":1629823792029,"req":{"id":1,"method":"GET","url":"/api/users/42"},"res":{"statusCode":200},"responseTime":141.5,"msg":"request completed"}
+`)
+	var table strings.Builder
+	WriteTable(&table, s, Options{})
+	for _, want := range []string{
+		"· 1 request (next)",
+		"Other sources (not counted above)\nsource   requests  routes     p50     p95     max    mean\njson            1       1   142ms   142ms   142ms   142ms\n",
+		"--source NAME counts one, --source all merges them",
+	} {
+		if !strings.Contains(table.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, table.String())
+		}
+	}
+	doc := NewDocument(s, Options{})
+	if doc.Settings.Source != "next" || len(doc.OtherSources) != 1 || doc.OtherSources[0].Source != "json" ||
+		doc.OtherSources[0].Count != 1 || doc.OtherSources[0].P50Ms != ms(141500*time.Microsecond) {
+		t.Errorf("settings.source %q, otherSources %+v", doc.Settings.Source, doc.OtherSources)
+	}
+	if doc.SlowestRequests[0].Source != "next" {
+		t.Errorf("slowest request source %q", doc.SlowestRequests[0].Source)
 	}
 }

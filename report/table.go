@@ -29,6 +29,7 @@ func WriteTable(w io.Writer, s *aggregate.Summary, opts Options) error {
 		t.volume(s)
 		t.slowest(s)
 	}
+	t.others(s)
 	t.dev(s)
 	t.comparison(s, opts)
 	t.budgets(s)
@@ -70,8 +71,8 @@ func (t *table) header(s *aggregate.Summary, opts Options) {
 		what = fmt.Sprintf("%d inputs", len(names))
 	}
 	parts := []string{what, plural(in.Lines, "line"), plural(s.Total.Count, "request")}
-	if opts.Source != "" {
-		parts[2] += " (" + opts.Source + ")"
+	if s.Source != "" {
+		parts[2] += " (" + s.Source + ")"
 	}
 	if in.Malformed > 0 {
 		parts = append(parts, t.paint(sgrRed, fmt.Sprintf("%d malformed", in.Malformed)))
@@ -151,7 +152,11 @@ func (t *table) totals(s *aggregate.Summary) {
 	if span, ok := timeSpan(s); ok {
 		t.printf("%-6s %s\n", "time", span)
 	}
-	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("percentiles: %s · min %s", methodNote(s.Method), Human(st.Min))))
+	note := fmt.Sprintf("percentiles: %s · min %s", methodNote(s.Method), Human(st.Min))
+	if s.AppRoutes > 0 {
+		note += fmt.Sprintf(" · %s from the app", plural(s.AppRoutes, "route"))
+	}
+	t.printf("%s\n", t.paint(sgrDim, note))
 }
 
 func methodNote(m aggregate.Method) string {
@@ -249,6 +254,20 @@ func (t *table) slowest(s *aggregate.Summary) {
 		where := fmt.Sprintf("%s:%d", r.File, r.Line)
 		t.printf("%7s %-7s %-*s %s %s\n", Human(r.Duration), r.Method, pathW, fit(r.Path, pathW), status, t.paint(sgrDim, where))
 	}
+}
+
+// others summarises the sources not counted: the app's own lines for
+// requests Next also printed, most often.
+func (t *table) others(s *aggregate.Summary) {
+	if len(s.Others) == 0 {
+		return
+	}
+	t.title("Other sources (not counted above)")
+	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("%-8s %8s %7s %7s %7s %7s %7s", "source", "requests", "routes", "p50", "p95", "max", "mean")))
+	for _, o := range s.Others {
+		t.printf("%-8s %8s %7s %7s %7s %7s %7s\n", o.Source, group(o.Count), group(o.Routes), Human(o.P50), Human(o.P95), Human(o.Max), Human(o.Mean))
+	}
+	t.printf("%s\n", t.paint(sgrDim, "one request may be logged by several sources; --source NAME counts one, --source all merges them"))
 }
 
 func (t *table) dev(s *aggregate.Summary) {

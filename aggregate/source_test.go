@@ -1,0 +1,106 @@
+package aggregate
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// Lines from ../shared/samples/formats: Next's own, and the app's own
+// timing lines for other requests.
+const (
+	nextLine   = " GET /fetch-cache 200 in 165ms"
+	jsonLine   = `{"timestamp":"2026-05-20T08:21:00.000Z","level":"info","message":"HTTP Request processed","method":"GET","path":"/health","status_code":200,"duration_ms":3}`
+	morganLine = "GET /api/workouts 404 1.959 ms - 151"
+)
+
+// sourcesOf describes which source a Summary counts and the others.
+func sourcesOf(s *Summary) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %d", s.Source, s.Total.Count)
+	for _, o := range s.Others {
+		fmt.Fprintf(&b, "; %s %d", o.Source, o.Count)
+	}
+	return b.String()
+}
+
+func TestPrimarySource(t *testing.T) {
+	rep := func(line string, n int) string { return strings.Repeat(line+"\n", n) }
+	tests := []struct {
+		name, log, source, want string
+	}{
+		{"next wins when present", rep(jsonLine, 5) + rep(nextLine, 2), "", "next 2; json 5"},
+		{"else the most frequent", rep(morganLine, 2) + rep(jsonLine, 3), "", "json 3; morgan 2"},
+		{"ties by name", rep(morganLine, 2) + rep(jsonLine, 2), "", "json 2; morgan 2"},
+		{"only app lines", rep(jsonLine, 4), "", "json 4"},
+		{"nothing", "noise\n", "", "next 0"},
+		{"named", rep(jsonLine, 5) + rep(nextLine, 2), "json", "json 5; next 2"},
+		{"named but absent", rep(nextLine, 2), "morgan", "morgan 0; next 2"},
+		{"all merges", rep(jsonLine, 5) + rep(nextLine, 2) + rep(morganLine, 1), SourceAll, "all 8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := New(Options{Source: tt.source})
+			feed(t, a, tt.log)
+			s := a.Summary()
+			if got := sourcesOf(s); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			if s.Input.Requests != strings.Count(tt.log, "\n")-strings.Count(tt.log, "noise") {
+				t.Errorf("input requests %d", s.Input.Requests)
+			}
+		})
+	}
+}
+
+func TestPrimarySourceRoutes(t *testing.T) {
+	// The routes and slowest requests are the primary source's only.
+	a := New(Options{})
+	feed(t, a, jsonLine+"\n"+nextLine+"\n"+morganLine+"\n")
+	s := a.Summary()
+	if len(s.Routes) != 1 || s.Routes[0].Route != "/fetch-cache" || len(s.Slowest) != 1 || s.Slowest[0].Route != "/fetch-cache" {
+		t.Errorf("routes %+v slowest %+v", s.Routes, s.Slowest)
+	}
+	if len(s.Others) != 2 || s.Others[0].Routes != 1 {
+		t.Errorf("others %+v", s.Others)
+	}
+}
+
+func TestColdPerSource(t *testing.T) {
+	// A compile makes the first request of the route cold in each source,
+	// whichever logged it first.
+	a := New(Options{Source: "json"})
+	feed(t, a, " ✓ Compiled /health in 527ms\n"+" GET /health 200 in 900ms\n"+jsonLine+"\n")
+	if s := a.Summary(); s.Total.Cold != 1 {
+		t.Errorf("json cold %d, want 1", s.Total.Cold)
+	}
+	a = New(Options{})
+	feed(t, a, " ✓ Compiled /health in 527ms\n"+jsonLine+"\n"+" GET /health 200 in 900ms\n")
+	if s := a.Summary(); s.Total.Cold != 1 || s.Source != "next" {
+		t.Errorf("next cold %d, want 1", s.Total.Cold)
+	}
+}
+
+func TestSortPatterns(t *testing.T) {
+	var ps []Pattern
+	for _, r := range []string{"/docs/[[...slug]]", "/[lang]/docs", "/docs/[...slug]", "/docs/[id]", "/docs/intro", "/docs", "/(marketing)/about"} {
+		ps = append(ps, ParsePattern(r))
+	}
+	SortPatterns(ps)
+	var got []string
+	for _, p := range ps {
+		got = append(got, p.String())
+	}
+	want := "/(marketing)/about /docs /docs/intro /docs/[id] /docs/[...slug] /docs/[[...slug]] /[lang]/docs"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
+	}
+	// The first match in that order wins: /docs is the static page, not
+	// the optional catch-all; /docs/intro beats [id].
+	a := New(Options{Routes: ps})
+	for path, want := range map[string]string{"/docs": "/docs", "/docs/intro": "/docs/intro", "/docs/x": "/docs/[id]", "/docs/a/b": "/docs/[...slug]", "/about": "/(marketing)/about", "/en/docs": "/[lang]/docs"} {
+		if got := a.GroupRoute(path); got != want {
+			t.Errorf("GroupRoute(%q) = %q, want %q", path, got, want)
+		}
+	}
+}
