@@ -43,6 +43,21 @@ type Options struct {
 	// Since still makes the next request of its route cold.
 	Since, Until time.Time
 
+	// MaxRoutes caps the routes each source keeps; default 1000. Once it
+	// is reached, requests of new routes are counted under OtherRoute, so
+	// a scanner requesting random paths cannot exhaust memory.
+	MaxRoutes int
+
+	// Last keeps only the last Last requests, and Window only those of
+	// the last Window, by their timestamp or, lacking one, by Now. Zero
+	// keeps every request. Both make Add keep each request counted.
+	Last   int
+	Window time.Duration
+	// Now is the time of a request whose line carries none (follow mode's
+	// arrival time), and the end of Window; nil means no clock: such
+	// requests never leave the window by age.
+	Now func() time.Time
+
 	// OnRequest, when set, is called with every request that is counted
 	// (not excluded), in log order, as it is added: a caller can stream
 	// requests out without the Aggregator keeping them.
@@ -104,6 +119,8 @@ type Aggregator struct {
 	fileIdx map[string]int
 
 	before, after, untimed int // requests left out by Since and Until
+
+	window window // the requests kept, with Last or Window
 }
 
 // set is the statistics of the requests of one source.
@@ -121,6 +138,9 @@ type set struct {
 	pending []Pattern // compiled routes whose first request is still to come
 
 	first, last time.Time
+
+	capped int // requests counted under OtherRoute
+	gone   int // routes in order that are gone
 }
 
 // route is the running state of one route.
@@ -129,6 +149,7 @@ type route struct {
 	c    counts
 	all  sample
 	cold sample
+	gone bool // every request left the window; dropped from set.order
 }
 
 // counts are the running totals of a set of requests.
@@ -164,6 +185,9 @@ func New(opts Options) *Aggregator {
 	}
 	if opts.Top == 0 {
 		opts.Top = 10
+	}
+	if opts.MaxRoutes == 0 {
+		opts.MaxRoutes = 1000
 	}
 	if opts.ColdCompile == 0 {
 		opts.ColdCompile = 100 * time.Millisecond
@@ -379,6 +403,11 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 		key.Method = rec.Method
 	}
 	r := s.routes[key]
+	if r == nil && len(s.routes) >= a.opts.MaxRoutes {
+		key.Route = OtherRoute
+		r = s.routes[key]
+		s.capped++
+	}
 	if r == nil {
 		r = &route{key: key}
 		s.routes[key] = r
@@ -396,7 +425,11 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	}
 
 	a.seq++
-	s.slowest.offer(rec, a.seq, a.opts.Top)
+	if a.windowed() {
+		a.keep(s, r, rec, slow, cold)
+	} else {
+		s.slowest.offer(rec, a.seq, a.opts.Top)
+	}
 	if a.opts.OnRequest != nil {
 		a.opts.OnRequest(Request{Record: rec, Key: key, Cold: cold})
 	}
@@ -451,6 +484,9 @@ func (a *Aggregator) primary() (*set, string) {
 // Summary returns what the Aggregator has seen so far. It may be called
 // again after more events.
 func (a *Aggregator) Summary() *Summary {
+	if a.windowed() && a.opts.Now != nil {
+		a.expire(a.opts.Now())
+	}
 	p, name := a.primary()
 	s := &Summary{
 		Source:    name,
@@ -504,10 +540,13 @@ func (a *Aggregator) Summary() *Summary {
 
 	s.Warm = a.stats(&p.warm, &p.all, &p.cold)
 
-	s.Routes = make([]Route, len(p.order))
-	for i, r := range p.order {
-		s.Routes[i] = Route{Key: r.key, Stats: a.stats(&r.c, &r.all, nil)}
+	s.Routes = make([]Route, 0, len(p.order))
+	for _, r := range p.order {
+		if !r.gone {
+			s.Routes = append(s.Routes, Route{Key: r.key, Stats: a.stats(&r.c, &r.all, nil)})
+		}
 	}
+	s.MaxRoutes, s.Capped = a.opts.MaxRoutes, p.capped
 	// Top: slowest mean first, rounded to the millisecond as the in-app
 	// endpoint rounds it; ties keep first-appearance order (a stable sort).
 	s.Top = slices.Clone(s.Routes)
@@ -524,7 +563,12 @@ func (a *Aggregator) Summary() *Summary {
 		}
 		return strings.Compare(x.Method, y.Method)
 	})
-	s.Slowest = p.slowest.sorted()
+	if a.windowed() {
+		s.Slowest, s.First, s.Last = a.windowSlowest(p)
+		s.LastN, s.Window = a.opts.Last, a.opts.Window
+	} else {
+		s.Slowest = p.slowest.sorted()
+	}
 	return s
 }
 

@@ -60,6 +60,15 @@ type Summary struct {
 	// Top holds the slowest routes by mean, slowest first; ties keep the
 	// order in which routes first appeared, as the in-app endpoint does.
 	Top []Route
+	// MaxRoutes is the cap on routes; Capped counts the requests of new
+	// routes past it, counted under OtherRoute.
+	MaxRoutes, Capped int
+
+	// LastN and Window say which requests the numbers cover when not all:
+	// the last LastN, or those of the last Window.
+	LastN  int
+	Window time.Duration
+
 	// Slowest holds the slowest single requests, slowest first (ties:
 	// earliest first).
 	Slowest []parser.Record

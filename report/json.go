@@ -48,6 +48,12 @@ type Settings struct {
 	Grouping         string `json:"grouping"`
 	GroupRules       int    `json:"groupRules"`
 	AppRoutes        int    `json:"appRoutes"`
+	MaxRoutes        int    `json:"maxRoutes"`
+	// RoutesCapped counts the requests of new routes past MaxRoutes,
+	// counted under the route "[other]".
+	RoutesCapped int `json:"routesCapped"`
+	LastN        int `json:"lastN,omitempty"`
+	WindowMs     ms  `json:"windowMs,omitempty"`
 }
 
 // SourceJSON summarises the requests of a source not counted in the
@@ -195,6 +201,10 @@ func NewDocument(s *aggregate.Summary, opts Options) *Document {
 			Grouping:         s.Grouping.String(),
 			GroupRules:       s.Rules,
 			AppRoutes:        s.AppRoutes,
+			MaxRoutes:        s.MaxRoutes,
+			RoutesCapped:     s.Capped,
+			LastN:            s.LastN,
+			WindowMs:         ms(s.Window),
 		},
 		Totals:          statsJSON(&s.Total),
 		Warm:            statsJSON(&s.Warm),

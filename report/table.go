@@ -74,6 +74,14 @@ func (t *table) header(s *aggregate.Summary, opts Options) {
 	if s.Source != "" {
 		parts[2] += " (" + s.Source + ")"
 	}
+	switch {
+	case s.LastN > 0 && s.Window > 0:
+		parts[2] += fmt.Sprintf(" in the last %s, at most %s", s.Window, group(s.LastN))
+	case s.LastN > 0:
+		parts[2] += " of the last " + group(s.LastN)
+	case s.Window > 0:
+		parts[2] += " in the last " + s.Window.String()
+	}
 	if in.Malformed > 0 {
 		parts = append(parts, t.paint(sgrRed, fmt.Sprintf("%d malformed", in.Malformed)))
 	}
@@ -297,6 +305,10 @@ func (t *table) dev(s *aggregate.Summary) {
 			by = append(by, fmt.Sprintf("%s %s", e.Pattern, group(e.Count)))
 		}
 		lines = append(lines, fmt.Sprintf("excluded     %s: %s", plural(in.Excluded, "request"), strings.Join(by, ", ")))
+	}
+	if s.Capped > 0 {
+		lines = append(lines, fmt.Sprintf("routes       capped at %s (--max-routes): %s of new routes counted as %s",
+			group(s.MaxRoutes), plural(s.Capped, "request"), aggregate.OtherRoute))
 	}
 	if in.Malformed > 0 {
 		lines = append(lines, t.paint(sgrRed, fmt.Sprintf("malformed    %s could not be read:", plural(in.Malformed, "request line"))))

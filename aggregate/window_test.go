@@ -1,0 +1,84 @@
+package aggregate
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestLastEqualsFreshAggregator checks that a window of the last n
+// requests gives the same numbers as an aggregator that only ever saw
+// those n: everything taken out of the counts was put in.
+func TestLastEqualsFreshAggregator(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var lines []string
+	for i := 0; i < 2000; i++ {
+		route := fmt.Sprintf("/api/r%d/%d", r.IntN(30), r.IntN(5))
+		status := []int{200, 201, 304, 404, 500}[r.IntN(5)]
+		lines = append(lines, fmt.Sprintf(" GET %s %d in %dms", route, status, 1+r.IntN(3000)))
+	}
+	for _, n := range []int{1, 7, 100, 1999} {
+		windowed := New(Options{Last: n, ByMethod: true})
+		feed(t, windowed, strings.Join(lines, "\n"))
+		fresh := New(Options{ByMethod: true})
+		feed(t, fresh, strings.Join(lines[len(lines)-n:], "\n"))
+		got, want := windowed.Summary(), fresh.Summary()
+		if !reflect.DeepEqual(got.Total, want.Total) || !reflect.DeepEqual(got.Warm, want.Warm) {
+			t.Errorf("last %d: totals\n got %+v\nwant %+v", n, got.Total, want.Total)
+		}
+		if !reflect.DeepEqual(got.Routes, want.Routes) {
+			t.Errorf("last %d: %d routes, want %d", n, len(got.Routes), len(want.Routes))
+		}
+		for i := range want.Slowest {
+			if got.Slowest[i].Line-(len(lines)-n) != want.Slowest[i].Line || got.Slowest[i].Duration != want.Slowest[i].Duration {
+				t.Errorf("last %d: slowest %d: %v:%d, want %v:%d", n, i, got.Slowest[i].Duration, got.Slowest[i].Line, want.Slowest[i].Duration, want.Slowest[i].Line)
+			}
+		}
+		if got.LastN != n {
+			t.Errorf("LastN %d, want %d", got.LastN, n)
+		}
+	}
+}
+
+func TestWindowByTimestampAndClock(t *testing.T) {
+	a := New(Options{Window: 5 * time.Minute})
+	feed(t, a, `2026-11-28T10:00:00Z  GET /old 200 in 10ms
+2026-11-28T10:03:00Z  GET /mid 200 in 20ms
+2026-11-28T10:06:00Z  GET /new 200 in 30ms`)
+	s := a.Summary()
+	if s.Total.Count != 2 || s.Total.Min != 20*ms || s.First != time.Date(2026, 11, 28, 10, 3, 0, 0, time.UTC) {
+		t.Errorf("count %d min %v first %v: want /old out of the window", s.Total.Count, s.Total.Min, s.First)
+	}
+	// Lines without timestamps age by the clock.
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	a = New(Options{Window: time.Minute, Now: func() time.Time { return now }})
+	feed(t, a, " GET /a 200 in 10ms\n GET /b 200 in 20ms")
+	if n := a.Summary().Total.Count; n != 2 {
+		t.Errorf("count %d, want 2 before the minute passes", n)
+	}
+	now = now.Add(61 * time.Second)
+	if s := a.Summary(); s.Total.Count != 0 || len(s.Routes) != 0 {
+		t.Errorf("count %d, %d routes: want the window empty a minute later", s.Total.Count, len(s.Routes))
+	}
+}
+
+func TestMaxRoutes(t *testing.T) {
+	a := New(Options{MaxRoutes: 3, Grouping: GroupNone})
+	var log []string
+	for i := 0; i < 10; i++ {
+		log = append(log, fmt.Sprintf(" GET /scan/%c 404 in 1ms", 'a'+i))
+	}
+	log = append(log, " GET /scan/a 404 in 1ms")
+	feed(t, a, strings.Join(log, "\n"))
+	s := a.Summary()
+	var got []string
+	for _, r := range s.Routes {
+		got = append(got, fmt.Sprintf("%s=%d", r.Route, r.Count))
+	}
+	if strings.Join(got, " ") != "[other]=7 /scan/a=2 /scan/b=1 /scan/c=1" || s.Capped != 7 || s.MaxRoutes != 3 || s.Total.Count != 11 {
+		t.Errorf("routes %v capped %d", got, s.Capped)
+	}
+}
