@@ -111,6 +111,12 @@ type Aggregator struct {
 	// compiled is the recent compiled routes, copied into a set when it
 	// starts: its first request of a route compiled before waited too.
 	compiled []Pattern
+	// pendGen counts the compiles added to the sets' pending lists.
+	pendGen uint64
+
+	// excl caches exclude's answer per path: the index+1 of the pattern
+	// that leaves it out, or 0.
+	excl map[string]int
 
 	dev      Dev
 	storeIdx map[string]int
@@ -128,10 +134,12 @@ type set struct {
 	source string
 	routes map[Key]*route
 	order  []*route // in order of first appearance
-	all    sample
-	cold   sample // the cold part of all
 	total  counts
 	warm   counts
+
+	// hot maps a request's method and path to what resolving them found
+	// last time: a log repeats the same paths over and over.
+	hot map[rawKey]*hot
 
 	slowest slowHeap
 
@@ -142,6 +150,21 @@ type set struct {
 	capped int // requests counted under OtherRoute
 	gone   int // routes in order that are gone
 }
+
+// rawKey is a request's method (empty unless routes are split by method)
+// and its path as printed, without the query string.
+type rawKey struct{ method, route string }
+
+// hot is what a set learned about one rawKey.
+type hot struct {
+	r *route // nil until a request of it is counted
+	// noMatch is the pending generation at which no pending compile
+	// matched the path: until a compile is added, none will.
+	noMatch uint64
+}
+
+// maxHot bounds a set's hot map; past it, the map starts over.
+const maxHot = 1 << 16
 
 // route is the running state of one route.
 type route struct {
@@ -292,6 +315,7 @@ func (a *Aggregator) addCompile(target string) {
 	for _, s := range a.setOrder {
 		s.pending = addPending(s.pending, p)
 	}
+	a.pendGen++
 }
 
 // addPending adds p to a bounded list of compiled routes.
@@ -309,19 +333,23 @@ func addPending(list []Pattern, p Pattern) []Pattern {
 
 // isCold reports whether rec waited for a compile: its line shows a
 // compile phase of ColdCompile or more, or it is the set's first request
-// of a route since a compile line named it.
-func (a *Aggregator) isCold(s *set, rec *parser.Record) bool {
+// of a route since a compile line named it. h remembers that no pending
+// compile matched the path, so most requests skip the matching.
+func (a *Aggregator) isCold(s *set, h *hot, rec *parser.Record) bool {
 	cold := false
 	if d, ok := rec.Phase("compile"); ok && d >= a.opts.ColdCompile {
 		cold = true
 	}
+	if len(s.pending) == 0 || h.noMatch == a.pendGen {
+		return cold
+	}
 	for i, p := range s.pending {
 		if p.Match(rec.Route) {
 			s.pending = slices.Delete(s.pending, i, i+1)
-			cold = true
-			break
+			return true
 		}
 	}
+	h.noMatch = a.pendGen
 	return cold
 }
 
@@ -332,7 +360,7 @@ func (a *Aggregator) set(source string) *set {
 	}
 	s := a.sets[source]
 	if s == nil {
-		s = &set{source: source, routes: make(map[Key]*route), pending: slices.Clone(a.compiled)}
+		s = &set{source: source, routes: make(map[Key]*route), pending: slices.Clone(a.compiled), hot: make(map[rawKey]*hot)}
 		a.sets[source] = s
 		a.setOrder = append(a.setOrder, s)
 	}
@@ -341,26 +369,32 @@ func (a *Aggregator) set(source string) *set {
 
 // exclude reports whether a path is left out, and counts it.
 func (a *Aggregator) exclude(path string) bool {
-	if len(a.opts.Include) > 0 {
-		in := false
-		for _, g := range a.opts.Include {
-			if g.Match(path) {
-				in = true
-				break
-			}
+	i, ok := a.excl[path]
+	if !ok {
+		i = a.excludedBy(path)
+		if a.excl == nil || len(a.excl) >= maxHot {
+			a.excl = make(map[string]int)
 		}
-		if !in {
-			a.excluded[len(a.excludes)]++
-			return true
-		}
+		a.excl[path] = i
+	}
+	if i > 0 {
+		a.excluded[i-1]++
+	}
+	return i > 0
+}
+
+// excludedBy returns the index+1 of the pattern that leaves path out (the
+// last index for an --include miss), or 0.
+func (a *Aggregator) excludedBy(path string) int {
+	if len(a.opts.Include) > 0 && !slices.ContainsFunc(a.opts.Include, func(g Glob) bool { return g.Match(path) }) {
+		return len(a.excludes) + 1
 	}
 	for i, g := range a.excludes {
 		if g.Match(path) {
-			a.excluded[i]++
-			return true
+			return i + 1
 		}
 	}
-	return false
+	return 0
 }
 
 // outside reports whether rec is outside [Since, Until], and counts it.
@@ -387,8 +421,20 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 		a.input.Timed++
 	}
 	s := a.set(string(rec.Source))
+	rk := rawKey{route: rec.Route}
+	if a.opts.ByMethod {
+		rk.method = rec.Method
+	}
+	h := s.hot[rk]
+	if h == nil {
+		if len(s.hot) >= maxHot {
+			clear(s.hot)
+		}
+		h = &hot{}
+		s.hot[rk] = h
+	}
 	// A request left out still took the compile it waited for.
-	cold := a.isCold(s, rec)
+	cold := a.isCold(s, h, rec)
 	if a.outside(rec) || a.exclude(rec.Route) {
 		f.Excluded++
 		a.input.Excluded++
@@ -397,29 +443,20 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	f.Requests++
 	a.input.Requests++
 
+	if h.r == nil || h.r.gone {
+		h.r = a.route(s, rk)
+	}
 	slow := rec.Duration > a.opts.Slow
-	key := Key{Route: a.grouper.group(rec.Route)}
-	if a.opts.ByMethod {
-		key.Method = rec.Method
-	}
-	r := s.routes[key]
-	if r == nil && len(s.routes) >= a.opts.MaxRoutes {
-		key.Route = OtherRoute
-		r = s.routes[key]
+	r := h.r
+	key := r.key
+	if key.Route == OtherRoute {
 		s.capped++
-	}
-	if r == nil {
-		r = &route{key: key}
-		s.routes[key] = r
-		s.order = append(s.order, r)
 	}
 	r.c.add(rec.Duration, rec.Status, slow, cold)
 	r.all.add(rec.Duration)
 	s.total.add(rec.Duration, rec.Status, slow, cold)
-	s.all.add(rec.Duration)
 	if cold {
 		r.cold.add(rec.Duration)
-		s.cold.add(rec.Duration)
 	} else {
 		s.warm.add(rec.Duration, rec.Status, slow, cold)
 	}
@@ -442,6 +479,37 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 			s.last = t
 		}
 	}
+}
+
+// samples returns the durations of all the set's requests, and of its
+// cold ones: the routes' samples merged. Keeping them per route only
+// saves two map updates per request.
+func (s *set) samples() (all, cold sample) {
+	for _, r := range s.order {
+		if r.gone {
+			continue
+		}
+		all.merge(&r.all)
+		cold.merge(&r.cold)
+	}
+	return all, cold
+}
+
+// route returns the route a request is counted under, making it if
+// needed: its grouped path, or OtherRoute once MaxRoutes routes exist.
+func (a *Aggregator) route(s *set, rk rawKey) *route {
+	key := Key{Method: rk.method, Route: a.grouper.group(rk.route)}
+	r := s.routes[key]
+	if r == nil && len(s.routes) >= a.opts.MaxRoutes {
+		key.Route = OtherRoute
+		r = s.routes[key]
+	}
+	if r == nil {
+		r = &route{key: key}
+		s.routes[key] = r
+		s.order = append(s.order, r)
+	}
+	return r
 }
 
 // GroupRoute returns the route a request path is counted under.
@@ -488,6 +556,7 @@ func (a *Aggregator) Summary() *Summary {
 		a.expire(a.opts.Now())
 	}
 	p, name := a.primary()
+	all, cold := p.samples()
 	s := &Summary{
 		Source:    name,
 		Slow:      a.opts.Slow,
@@ -495,7 +564,7 @@ func (a *Aggregator) Summary() *Summary {
 		Grouping:  a.opts.Grouping,
 		Rules:     len(a.opts.Rules),
 		AppRoutes: len(a.grouper.routes),
-		Total:     a.stats(&p.total, &p.all, nil),
+		Total:     a.stats(&p.total, &all, nil),
 		Dev:       a.dev,
 		Input:     a.input,
 		First:     p.first,
@@ -503,7 +572,8 @@ func (a *Aggregator) Summary() *Summary {
 	}
 	for _, o := range a.setOrder {
 		if o != p {
-			s.Others = append(s.Others, SourceSummary{Source: o.source, Stats: a.stats(&o.total, &o.all, nil), Routes: len(o.order)})
+			oall, _ := o.samples()
+			s.Others = append(s.Others, SourceSummary{Source: o.source, Stats: a.stats(&o.total, &oall, nil), Routes: len(o.order)})
 		}
 	}
 	// Busiest first, ties by name.
@@ -538,7 +608,7 @@ func (a *Aggregator) Summary() *Summary {
 		}
 	}
 
-	s.Warm = a.stats(&p.warm, &p.all, &p.cold)
+	s.Warm = a.stats(&p.warm, &all, &cold)
 
 	s.Routes = make([]Route, 0, len(p.order))
 	for _, r := range p.order {

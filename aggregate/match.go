@@ -95,12 +95,31 @@ func ParsePattern(route string) Pattern {
 func (p Pattern) String() string { return p.text }
 
 // Match reports whether the request path (no query string) matches p.
+// It walks the path's segments in place, without allocating: it runs for
+// every request while a compiled route waits for its first one.
 func (p Pattern) Match(path string) bool {
-	var segs []string
-	if t := strings.Trim(path, "/"); t != "" {
-		segs = strings.Split(t, "/")
+	rest := strings.Trim(path, "/")
+	for _, ps := range p.segs {
+		switch {
+		case strings.HasPrefix(ps, "[[..."): // optional catch-all: zero or more
+			return true
+		case strings.HasPrefix(ps, "[..."): // catch-all: one or more
+			return rest != ""
+		}
+		if rest == "" {
+			return false
+		}
+		seg := rest
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			seg, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		if ps[0] != '[' && seg != ps {
+			return false
+		}
 	}
-	return matchSegs(p.segs, segs)
+	return rest == ""
 }
 
 // Dynamic reports whether p has a dynamic segment.
@@ -111,26 +130,6 @@ func (p Pattern) Dynamic() bool {
 		}
 	}
 	return false
-}
-
-func matchSegs(pat, segs []string) bool {
-	for i, ps := range pat {
-		switch {
-		case strings.HasPrefix(ps, "[[..."): // optional catch-all: zero or more
-			return true
-		case strings.HasPrefix(ps, "[..."): // catch-all: one or more
-			return len(segs) > i
-		case strings.HasPrefix(ps, "["): // one segment
-			if i >= len(segs) {
-				return false
-			}
-		default:
-			if i >= len(segs) || segs[i] != ps {
-				return false
-			}
-		}
-	}
-	return len(segs) == len(pat)
 }
 
 // segRank orders a route segment as Next's router does when several

@@ -27,6 +27,20 @@ func (s *sample) add(d time.Duration) {
 	s.n++
 }
 
+// merge adds the values of o.
+func (s *sample) merge(o *sample) {
+	if o.n == 0 {
+		return
+	}
+	if s.counts == nil {
+		s.counts = make(map[time.Duration]uint32, len(o.counts))
+	}
+	for v, n := range o.counts {
+		s.counts[v] += n
+	}
+	s.n += o.n
+}
+
 // remove takes out one d that add put in.
 func (s *sample) remove(d time.Duration) {
 	if c := s.counts[d]; c > 1 {

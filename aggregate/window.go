@@ -101,10 +101,8 @@ func (a *Aggregator) drop(k kept) {
 	r.c.remove(d, st, k.slow, k.cold)
 	r.all.remove(d)
 	s.total.remove(d, st, k.slow, k.cold)
-	s.all.remove(d)
 	if k.cold {
 		r.cold.remove(d)
-		s.cold.remove(d)
 	} else {
 		s.warm.remove(d, st, k.slow, k.cold)
 	}
