@@ -38,12 +38,15 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/pflag"
 
@@ -74,9 +77,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "reqstats %s\n", version())
 		return 0
 	}
-	names, err := inputNames(opts.files, stdin)
+	names, err := inputNames(opts.files, stdin, opts.following)
 	if err != nil {
 		return fail(stderr, err)
+	}
+	if opts.following {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return runFollow(ctx, opts, names, stdin, stdout, stderr)
 	}
 
 	var base *aggregate.Summary
@@ -212,15 +220,16 @@ func fail(stderr io.Writer, err error) int {
 }
 
 // inputNames decides what to read: the files named, else standard input
-// when it is not a terminal, else ./dev-server.log when it exists.
-func inputNames(files []string, stdin io.Reader) ([]string, error) {
+// when it is not a terminal, else ./dev-server.log when it exists (or,
+// following, when it will).
+func inputNames(files []string, stdin io.Reader, following bool) ([]string, error) {
 	if len(files) > 0 {
 		return files, nil
 	}
 	if !isTerminal(stdin) {
 		return []string{"-"}, nil
 	}
-	if _, err := os.Stat(defaultLog); err == nil {
+	if _, err := os.Stat(defaultLog); err == nil || following {
 		return []string{defaultLog}, nil
 	}
 	return nil, usagef("no input: name a log file, pipe one in, or run where %s is (reqstats -h for help)", defaultLog)

@@ -35,8 +35,10 @@ type options struct {
 	since, until timeBound
 	byFile       bool // --by-file
 
-	baseline string // --baseline: a file -o json wrote
-	compare  aggregate.CompareOptions
+	baseline  string // --baseline: a file -o json wrote
+	compare   aggregate.CompareOptions
+	following bool // -f
+	follow    followConfig
 }
 
 // usageError is a mistake on the command line: exit status 2.
@@ -110,6 +112,15 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.StringArrayVar(&raw.patterns, "pattern", nil, "a regexp for your own request lines (repeatable), with named groups path and duration, and optionally method, status, unit (default ms) and time")
 	fs.StringArrayVar(&raw.patternFiles, "pattern-file", nil, "read --pattern regexps from a file, one a line (blank lines and # comments skipped)")
 	fs.StringArrayVar(&raw.appDirs, "app-dir", nil, "group paths by the app's own routes, read from its app/ or pages/ folder (repeatable); default ./src/app, ./app, ./src/pages and ./pages of a project root; none to turn off")
+	fs.BoolVarP(&o.following, "follow", "f", false, "keep reading as the log grows, through truncation and rotation; Ctrl-C prints the final summary")
+	fs.BoolVar(&o.follow.fromEnd, "from-end", false, "with -f: start at the end of the file, not its beginning")
+	fs.BoolVar(&o.follow.poll, "poll", false, "with -f: poll the file instead of using inotify (WSL, Docker mounts, NFS)")
+	fs.DurationVar(&o.follow.interval, "interval", 2*time.Second, "with -f: how often the summary is redrawn or printed")
+	fs.StringVar(&o.follow.route, "route", "", "with -f: show this route in detail, with its latest requests")
+	fs.IntVar(&o.agg.Last, "last", 0, "keep only the last N requests (the in-app store keeps 1000: --last 1000 shows what the endpoint would)")
+	fs.DurationVar(&o.agg.Window, "window", 0, "with -f: keep only the requests of the last duration (5m), by line timestamp or arrival time")
+	fs.IntVar(&o.agg.MaxRoutes, "max-routes", 1000, "most routes kept; requests of new routes past it are counted as [other]")
+	fs.StringVar(&o.follow.serve, "serve", "", "with -f: serve /api/performance/metrics, /metrics and /healthz on this port or host:port (a bare port binds 127.0.0.1)")
 	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never (NO_COLOR is honoured)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolP("help", "h", false, "show this help")
@@ -251,6 +262,31 @@ func parseOptions(args []string) (*options, error) {
 	if o.minSamples < 0 {
 		return nil, usagef("--min-samples must not be negative, not %d", o.minSamples)
 	}
+	if !o.following {
+		for _, name := range []string{"from-end", "poll", "interval", "route", "serve"} {
+			if fs.Changed(name) {
+				return nil, usagef("--%s needs -f/--follow", name)
+			}
+		}
+	}
+	if o.agg.Window != 0 && !o.following {
+		return nil, usagef("--window needs -f/--follow (for a saved log, --since 5m keeps the last 5 minutes)")
+	}
+	if o.agg.Last < 0 || o.agg.Window < 0 {
+		return nil, usagef("--last and --window must not be negative")
+	}
+	if o.agg.MaxRoutes < 1 {
+		return nil, usagef("--max-routes must be at least 1, not %d", o.agg.MaxRoutes)
+	}
+	if o.follow.interval <= 0 {
+		return nil, usagef("--interval must be positive, not %v", o.follow.interval)
+	}
+	if o.follow.serve != "" {
+		if _, err := serveAddr(o.follow.serve); err != nil {
+			return nil, usagef("--serve: %v", err)
+		}
+	}
+	o.follow.keep = 1000 // what the in-app store keeps
 	switch o.color {
 	case "auto", "always", "never":
 	default:

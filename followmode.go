@@ -1,0 +1,290 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/reqstats/reqstats/aggregate"
+	"github.com/reqstats/reqstats/parser"
+	"github.com/reqstats/reqstats/report"
+)
+
+// followConfig is what follow mode needs beyond the batch options.
+type followConfig struct {
+	fromEnd  bool
+	poll     bool
+	interval time.Duration
+	route    string // --route: one route in detail
+	serve    string // --serve: listen address, "" for none
+	keep     int    // requests kept for ?format=full and --route
+}
+
+// runFollow follows the inputs, showing the summary every interval, until
+// ctx is done; then it writes the final summary and returns 0. Errors
+// reading an input are reported and end that input only.
+func runFollow(ctx context.Context, o *options, names []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	p, err := parser.New(o.parse)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	// Prometheus counters and ndjson lines follow each request as the
+	// aggregator counts it.
+	var hooks []func(aggregate.Request)
+	var prom *promMetrics
+	if o.follow.serve != "" {
+		prom = newPromMetrics(nil, o.agg.Slow.Seconds())
+		hooks = append(hooks, prom.observe)
+	}
+	var stream *recordStream
+	if report.Streamed(o.format) {
+		stream = &recordStream{w: bufio.NewWriter(stdout)}
+		hooks = append(hooks, func(r aggregate.Request) {
+			stream.write(r)
+			stream.w.Flush()
+		})
+	}
+	aggOpts := o.agg
+	if len(hooks) > 0 {
+		aggOpts.OnRequest = func(r aggregate.Request) {
+			for _, h := range hooks {
+				h(r)
+			}
+		}
+	}
+	l := newLive(aggOpts, o.follow.keep)
+	if prom != nil {
+		prom.setLive(l)
+	}
+	w := &warner{w: stderr}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	var wg sync.WaitGroup
+	status := 0
+	var statusMu sync.Mutex
+	for _, name := range names {
+		st := p.NewStream(name)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			push := func(line []byte) {
+				l.line(name)
+				now := time.Now()
+				for _, ev := range st.Push(line) {
+					if ev.Kind == parser.KindMalformed {
+						w.warn(ev.Err)
+					}
+					l.add(&ev, now)
+				}
+			}
+			if name == "-" {
+				err = followReader(ctx, stdin, push)
+			} else {
+				err = followFile(ctx, name, followOptions{FromEnd: o.follow.fromEnd, Poll: o.follow.poll}, push)
+			}
+			for _, ev := range st.Flush() {
+				l.add(&ev, time.Now())
+			}
+			if err != nil && ctx.Err() == nil {
+				fmt.Fprintf(stderr, "reqstats: %v\n", err)
+				statusMu.Lock()
+				status = 1
+				statusMu.Unlock()
+			}
+		}()
+	}
+
+	if o.follow.serve != "" {
+		addr, err := serveAddr(o.follow.serve)
+		if err != nil {
+			return fail(stderr, usagef("--serve: %v", err))
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := serve(ctx, addr, newHandler(l, prom.handler(), time.Now), nil); err != nil {
+				fmt.Fprintf(stderr, "reqstats: %v\n", err)
+				cancel()
+			}
+		}()
+	}
+
+	v := &view{out: stdout, live: l, format: o.format, write: o.write, route: o.follow.route,
+		names: names, color: colorOn(o.color, stdout), tty: isTerminal(stdout)}
+	tick := time.NewTicker(o.follow.interval)
+	defer tick.Stop()
+	v.start()
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case <-tick.C:
+			if stream == nil {
+				v.draw(time.Now())
+			}
+		}
+	}
+	cancel()
+	wg.Wait()
+	v.stop()
+	w.flush()
+	if stream != nil {
+		return status
+	}
+	if err := o.write(stdout, l.summary(), report.Options{Color: v.color, Width: termWidthOf(stdout), Version: version()}); err != nil {
+		fmt.Fprintf(stderr, "reqstats: write: %v\n", err)
+		return 1
+	}
+	return status
+}
+
+// view draws the live summary: redrawn in place on a terminal, one
+// snapshot per interval otherwise.
+type view struct {
+	out    io.Writer
+	live   *live
+	format string
+	write  report.WriteFunc
+	route  string
+	names  []string
+	color  bool
+	tty    bool
+}
+
+const (
+	hideCursor = "\x1b[?25l"
+	showCursor = "\x1b[?25h"
+	home       = "\x1b[H"
+	clearLine  = "\x1b[K"
+	clearBelow = "\x1b[J"
+)
+
+func (v *view) start() {
+	if v.tty {
+		io.WriteString(v.out, hideCursor+"\x1b[2J")
+	}
+}
+
+func (v *view) stop() {
+	if v.tty {
+		io.WriteString(v.out, home+clearBelow+showCursor)
+	}
+}
+
+// draw shows one frame.
+func (v *view) draw(now time.Time) {
+	snap := v.live.snapshot(-1)
+	if !v.tty {
+		var b bytes.Buffer
+		v.write(&b, snap.s, report.Options{Version: version()})
+		if v.format == "json" || v.format == "api" {
+			var c bytes.Buffer
+			if json.Compact(&c, b.Bytes()) == nil {
+				b = c
+				b.WriteByte('\n')
+			}
+		}
+		v.out.Write(b.Bytes())
+		return
+	}
+	width, height := 80, 40
+	if f, ok := v.out.(*os.File); ok {
+		if w, h, err := term.GetSize(int(f.Fd())); err == nil {
+			width, height = w, h
+		}
+	}
+	var frame bytes.Buffer
+	status := fmt.Sprintf("following %s · %s lines", strings.Join(v.names, ", "), groupInt(snap.lines))
+	if !snap.lastRequest.IsZero() {
+		status += fmt.Sprintf(" · last request %s ago", now.Sub(snap.lastRequest).Round(time.Second))
+	}
+	status += " · Ctrl-C for the final summary"
+	var body bytes.Buffer
+	if v.route != "" {
+		writeRouteDetail(&body, snap, v.route, width)
+	} else {
+		report.WriteTable(&body, snap.s, report.Options{Color: v.color, Width: width})
+	}
+	lines := strings.Split(strings.TrimRight(body.String(), "\n"), "\n")
+	if len(lines) > height-2 {
+		lines = lines[:height-2]
+	}
+	frame.WriteString(home)
+	frame.WriteString(truncateVisible(status, width) + clearLine + "\n")
+	for _, line := range lines {
+		frame.WriteString(line + clearLine + "\n")
+	}
+	frame.WriteString(clearBelow)
+	v.out.Write(frame.Bytes())
+}
+
+// writeRouteDetail writes one route's statistics and its latest requests.
+func writeRouteDetail(w io.Writer, snap snapshot, route string, width int) {
+	fmt.Fprintf(w, "route %s\n\n", route)
+	found := false
+	for _, r := range snap.s.Routes {
+		if r.Route != route {
+			continue
+		}
+		found = true
+		label := r.Route
+		if r.Method != "" {
+			label = r.Method + " " + r.Route
+		}
+		fmt.Fprintf(w, "%-30s count %d · slow %d · 5xx %d · cold %d\n", label, r.Count, r.Slow, r.Errors, r.Cold)
+		fmt.Fprintf(w, "%-30s p50 %s · p95 %s · p99 %s · min %s · max %s · mean %s\n", "",
+			report.Human(r.P50), report.Human(r.P95), report.Human(r.P99), report.Human(r.Min), report.Human(r.Max), report.Human(r.Mean))
+	}
+	if !found {
+		fmt.Fprintf(w, "no requests for %s yet\n", route)
+	}
+	fmt.Fprintf(w, "\nlatest requests\n")
+	n := 0
+	for i := len(snap.recent) - 1; i >= 0 && n < 20; i-- {
+		m := snap.recent[i]
+		if m.Route != route && !aggregate.ParsePattern(route).Match(m.Route) {
+			continue
+		}
+		n++
+		fmt.Fprintf(w, "%s  %7s  %-7s %s %d\n", m.Timestamp, report.Human(m.Duration), m.Method, truncateVisible(m.Path, width-50), m.Status)
+	}
+}
+
+// truncateVisible cuts s to n runes.
+func truncateVisible(s string, n int) string {
+	r := []rune(s)
+	if n < 1 || len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func groupInt(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// termWidthOf returns the width of the terminal w writes to, or 0.
+func termWidthOf(w io.Writer) int {
+	if f, ok := w.(*os.File); ok {
+		if width, _, err := term.GetSize(int(f.Fd())); err == nil {
+			return width
+		}
+	}
+	return termWidth()
+}

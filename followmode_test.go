@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestFollowModeStreamsEveryRequest runs reqstats -f -o ndjson on a file
+// that a writer appends to and truncates, and reads the request lines it
+// prints: every request written must come out exactly once, and the final
+// summary must not be printed for ndjson.
+func TestFollowModeStreamsEveryRequest(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "dev-server.log")
+	opts, err := parseOptions([]string{"-f", "-o", "ndjson", "--interval", "1h", path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	var errOut strings.Builder
+	go func() {
+		done <- runFollow(ctx, opts, []string{path}, strings.NewReader(""), pw, &errOut)
+		pw.Close()
+	}()
+
+	lines := make(chan string, 1000)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	seen := map[string]int{}
+	await := func(n int) {
+		t.Helper()
+		timeout := time.After(10 * time.Second)
+		for len(seen) < n {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					t.Fatalf("output ended after %d requests", len(seen))
+				}
+				var rec struct{ Path string }
+				if err := json.Unmarshal([]byte(l), &rec); err != nil {
+					t.Fatalf("not a request line: %q", l)
+				}
+				seen[rec.Path]++
+			case <-timeout:
+				t.Fatalf("saw %d requests of %d after 10s", len(seen), n)
+			}
+		}
+	}
+	write := func(from, to int, flag int) {
+		f, err := os.OpenFile(path, flag, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := from; i < to; i++ {
+			fmt.Fprintf(f, " GET /api/users/%d 200 in %dms\n", i, i%97)
+		}
+		f.Close()
+	}
+	write(0, 50, os.O_CREATE|os.O_WRONLY|os.O_APPEND)
+	await(50)
+	write(50, 80, os.O_WRONLY|os.O_TRUNC) // the dev server restarts: > dev-server.log
+	await(80)
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("exit %d: %s", code, errOut.String())
+	}
+	for l := range lines {
+		t.Errorf("unexpected output after the last request: %q", l)
+	}
+	for path, n := range seen {
+		if n != 1 {
+			t.Errorf("%s seen %d times", path, n)
+		}
+	}
+}
+
+// TestFollowModeFinalSummary checks that ending follow mode prints the
+// full summary of everything read, in the chosen format.
+func TestFollowModeFinalSummary(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "dev-server.log")
+	log, _ := os.ReadFile("testdata/dev-server.log")
+	// A last line that stderr reports tells when the whole file was read;
+	// it does not change the -o api object.
+	os.WriteFile(path, append(log, "HEAD / 200 in Xms\n"...), 0o644)
+	opts, err := parseOptions([]string{"-f", "-o", "api", "--interval", "1h", path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var out strings.Builder
+	errOut := newSyncWriter()
+	done := make(chan int, 1)
+	// The view never draws (the interval is an hour), so the only output
+	// is the final summary; end follow mode once the last line is read.
+	go func() { done <- runFollow(ctx, opts, []string{path}, strings.NewReader(""), &out, errOut) }()
+	if !errOut.await(`bad duration "Xms"`, 10*time.Second) {
+		t.Fatalf("the last line was not reported in 10s; stderr: %q", errOut.String())
+	}
+	cancel()
+	<-done
+	_, want, _ := runCLI(t, "", "-o", "api", "testdata/dev-server.log")
+	if out.String() != want {
+		t.Errorf("final summary:\n%s\nwant what reqstats -o api prints:\n%s", out.String(), want)
+	}
+}
+
+// syncWriter is a writer that several goroutines share, and that a test
+// can wait on.
+type syncWriter struct {
+	mu      sync.Mutex
+	b       strings.Builder
+	written chan struct{}
+}
+
+func newSyncWriter() *syncWriter { return &syncWriter{written: make(chan struct{}, 1)} }
+
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	select {
+	case w.written <- struct{}{}:
+	default:
+	}
+	return w.b.Write(p)
+}
+
+func (w *syncWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
+
+// await waits until what was written holds s, or timeout passes.
+func (w *syncWriter) await(s string, timeout time.Duration) bool {
+	deadline := time.After(timeout)
+	for !strings.Contains(w.String(), s) {
+		select {
+		case <-w.written:
+		case <-deadline:
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/reqstats/reqstats/aggregate"
+)
+
+// promMetrics exposes what follow mode reads in Prometheus's format: the
+// requests as they are counted, and the log's own accounting at each
+// scrape. Routes are the grouped routes, so label values stay few
+// (--max-routes bounds them).
+type promMetrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	slow     prometheus.Counter
+	cold     prometheus.Counter
+	slowOver float64 // seconds
+	log      *logCollector
+}
+
+// durationBuckets spans a warm API call to a cold compile, in seconds.
+var durationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120}
+
+func newPromMetrics(l *live, slow float64) *promMetrics {
+	m := &promMetrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "reqstats_requests_total",
+			Help: "Requests read from the log, by method, grouped route and status class.",
+		}, []string{"method", "route", "status_class"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "reqstats_request_duration_seconds",
+			Help:    "Request durations as the log printed them, by grouped route.",
+			Buckets: durationBuckets,
+		}, []string{"route"}),
+		slow: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "reqstats_slow_requests_total",
+			Help: "Requests slower than the --slow threshold.",
+		}),
+		cold: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "reqstats_cold_requests_total",
+			Help: "Requests that waited for a compile.",
+		}),
+		slowOver: slow,
+		log:      &logCollector{l: l},
+	}
+	m.reg.MustRegister(m.requests, m.duration, m.slow, m.cold, m.log)
+	return m
+}
+
+// observe counts one request; it is the aggregator's OnRequest hook.
+func (m *promMetrics) observe(r aggregate.Request) {
+	class := "none"
+	if s := r.Record.Status; s >= 100 && s <= 599 {
+		class = strconv.Itoa(s/100) + "xx"
+	}
+	m.requests.WithLabelValues(r.Record.Method, r.Key.Route, class).Inc()
+	secs := r.Record.Duration.Seconds()
+	m.duration.WithLabelValues(r.Key.Route).Observe(secs)
+	if secs > m.slowOver {
+		m.slow.Inc()
+	}
+	if r.Cold {
+		m.cold.Inc()
+	}
+}
+
+// setLive points the scrape-time collector at the live state.
+func (m *promMetrics) setLive(l *live) { m.log.l = l }
+
+func (m *promMetrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// logCollector reports, at each scrape, what the log has said so far:
+// lines read, malformed lines, and resets of the app's in-memory store.
+type logCollector struct{ l *live }
+
+var (
+	descLines     = prometheus.NewDesc("reqstats_lines_read_total", "Log lines read.", nil, nil)
+	descMalformed = prometheus.NewDesc("reqstats_malformed_lines_total", "Request-like lines that could not be read.", nil, nil)
+	descResets    = prometheus.NewDesc("reqstats_store_resets_total", "Times the app's in-memory metrics store started over (its size fell back), by logging tag.", []string{"tag"}, nil)
+)
+
+func (c *logCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- descLines
+	ch <- descMalformed
+	ch <- descResets
+}
+
+func (c *logCollector) Collect(ch chan<- prometheus.Metric) {
+	s := c.l.summary()
+	c.l.mu.Lock()
+	lines := c.l.lines
+	c.l.mu.Unlock()
+	ch <- prometheus.MustNewConstMetric(descLines, prometheus.CounterValue, float64(lines))
+	ch <- prometheus.MustNewConstMetric(descMalformed, prometheus.CounterValue, float64(s.Input.Malformed))
+	for _, t := range s.Dev.Store {
+		ch <- prometheus.MustNewConstMetric(descResets, prometheus.CounterValue, float64(t.Resets), t.Tag)
+	}
+}

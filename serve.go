@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/reqstats/reqstats/report"
+)
+
+// serveAddr turns --serve's value into a listen address: a bare port
+// ("9464" or ":9464") binds the loopback interface only; any other
+// interface must be named ("0.0.0.0:9464", "[::]:9464").
+func serveAddr(s string) (string, error) {
+	port := strings.TrimPrefix(s, ":")
+	if n, err := strconv.Atoi(port); err == nil {
+		if n < 0 || n > 65535 {
+			return "", fmt.Errorf("port %d out of range", n)
+		}
+		return net.JoinHostPort("127.0.0.1", port), nil
+	}
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return "", fmt.Errorf("want a port or host:port, not %q", s)
+	}
+	if _, err := strconv.Atoi(port); err != nil {
+		return "", fmt.Errorf("bad port %q", port)
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// newHandler serves the live summary:
+//
+//	GET /api/performance/metrics              the in-app endpoint's object (-o api)
+//	GET /api/performance/metrics?format=full  {exportedAt, summary, recentMetrics, allMetrics}
+//	GET /metrics                              Prometheus exposition
+//	GET /healthz                              "ok"
+//
+// Everything else is 404, and only GET and HEAD are allowed.
+func newHandler(l *live, metrics http.Handler, now func() time.Time) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/performance/metrics", func(w http.ResponseWriter, r *http.Request) {
+		var api bytes.Buffer
+		report.WriteAPI(&api, l.summary(), report.Options{})
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		if r.URL.Query().Get("format") != "full" {
+			w.Write(api.Bytes())
+			return
+		}
+		l.mu.Lock()
+		all := l.recent.last(-1)
+		l.mu.Unlock()
+		recent := all
+		if len(recent) > 100 {
+			recent = recent[len(recent)-100:]
+		}
+		full := struct {
+			ExportedAt    string          `json:"exportedAt"`
+			Summary       json.RawMessage `json:"summary"`
+			RecentMetrics []fullMetric    `json:"recentMetrics"`
+			AllMetrics    []fullMetric    `json:"allMetrics"`
+		}{now().UTC().Format(time.RFC3339Nano), api.Bytes(), fullMetrics(recent), fullMetrics(all)}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.Encode(full)
+	})
+	if metrics != nil {
+		mux.Handle("GET /metrics", metrics)
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		http.NotFound(w, r)
+	})
+	return mux
+}
+
+// fullMetric is one request in ?format=full, as the app's store keeps it:
+// duration in milliseconds.
+type fullMetric struct {
+	Timestamp string          `json:"timestamp"`
+	Method    string          `json:"method"`
+	Path      string          `json:"path"`
+	Duration  json.RawMessage `json:"duration"`
+	Status    int             `json:"status"`
+	Slow      bool            `json:"slow"`
+}
+
+func fullMetrics(ms []metric) []fullMetric {
+	out := make([]fullMetric, len(ms))
+	for i, m := range ms {
+		out[i] = fullMetric{m.Timestamp, m.Method, m.Path, json.RawMessage(report.Millis(m.Duration)), m.Status, m.Slow}
+	}
+	return out
+}
+
+// serve runs an HTTP server for h on addr until ctx is done. ready, if
+// not nil, receives the address it listens on.
+func serve(ctx context.Context, addr string, h http.Handler, ready chan<- string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+		shutdown, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdown)
+		return nil
+	case err := <-done:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return fmt.Errorf("serve: %w", err)
+	}
+}

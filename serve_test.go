@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/reqstats/reqstats/aggregate"
+	"github.com/reqstats/reqstats/parser"
+)
+
+// liveFrom feeds a log to a fresh live state, as follow mode does.
+func liveFrom(t *testing.T, opts aggregate.Options, log string) (*live, *promMetrics) {
+	t.Helper()
+	prom := newPromMetrics(nil, opts.Slow.Seconds())
+	opts.OnRequest = prom.observe
+	l := newLive(opts, 1000)
+	prom.setLive(l)
+	p, _ := parser.New(parser.Options{})
+	st := p.NewStream("dev-server.log")
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	for _, line := range strings.Split(strings.TrimSuffix(log, "\n"), "\n") {
+		l.line("dev-server.log")
+		for _, ev := range st.Push([]byte(line)) {
+			l.add(&ev, now)
+		}
+	}
+	return l, prom
+}
+
+func get(t *testing.T, h http.Handler, target string) (int, string, http.Header) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+	return rec.Code, rec.Body.String(), rec.Header()
+}
+
+const serveLog = ` GET /api/users/42 200 in 145ms
+ GET /api/users/7 500 in 2500ms
+[middleware] ✓ METRIC RECORDED, new size: 2
+[middleware] ✓ METRIC RECORDED, new size: 1
+ POST /api/guest/chat 201 in 1.835ms
+`
+
+func TestServeEndpointMatchesBatch(t *testing.T) {
+	opts := aggregate.Options{Slow: 2 * time.Second, Grouping: aggregate.GroupNone}
+	l, prom := liveFrom(t, opts, serveLog)
+	h := newHandler(l, prom.handler(), func() time.Time { return time.Date(2026, 11, 28, 10, 0, 5, 0, time.UTC) })
+
+	code, body, hdr := get(t, h, "/api/performance/metrics")
+	if code != 200 || hdr.Get("Content-Type") != "application/json" {
+		t.Fatalf("status %d, content type %q", code, hdr.Get("Content-Type"))
+	}
+	// The served object is what -o api prints for the same log.
+	_, want, _ := runCLI(t, serveLog, "-o", "api")
+	if body != want {
+		t.Errorf("served:\n%s\nreqstats -o api:\n%s", body, want)
+	}
+
+	code, body, _ = get(t, h, "/api/performance/metrics?format=full")
+	var full struct {
+		ExportedAt    string
+		Summary       struct{ TotalRequests int }
+		RecentMetrics []map[string]any
+		AllMetrics    []map[string]any
+	}
+	if err := json.Unmarshal([]byte(body), &full); err != nil || code != 200 {
+		t.Fatalf("format=full: %d %v\n%s", code, err, body)
+	}
+	if full.ExportedAt != "2026-11-28T10:00:05Z" || full.Summary.TotalRequests != 3 || len(full.AllMetrics) != 3 || len(full.RecentMetrics) != 3 {
+		t.Errorf("format=full: %+v", full)
+	}
+	m := full.AllMetrics[2]
+	if m["method"] != "POST" || m["path"] != "/api/guest/chat" || m["duration"] != 1.835 || m["status"] != 201.0 || m["slow"] != false {
+		t.Errorf("last metric %v", m)
+	}
+	if full.AllMetrics[1]["slow"] != true {
+		t.Errorf("2.5s request not slow: %v", full.AllMetrics[1])
+	}
+}
+
+func TestServeMetricsAndHealth(t *testing.T) {
+	l, prom := liveFrom(t, aggregate.Options{Slow: 2 * time.Second}, serveLog)
+	h := newHandler(l, prom.handler(), time.Now)
+	code, body, _ := get(t, h, "/metrics")
+	if code != 200 {
+		t.Fatalf("/metrics: %d", code)
+	}
+	for _, want := range []string{
+		`reqstats_requests_total{method="GET",route="/api/users/[id]",status_class="2xx"} 1`,
+		`reqstats_requests_total{method="GET",route="/api/users/[id]",status_class="5xx"} 1`,
+		`reqstats_requests_total{method="POST",route="/api/guest/chat",status_class="2xx"} 1`,
+		`reqstats_request_duration_seconds_count{route="/api/users/[id]"} 2`,
+		`reqstats_request_duration_seconds_bucket{route="/api/users/[id]",le="0.25"} 1`,
+		"reqstats_slow_requests_total 1",
+		"reqstats_cold_requests_total 0",
+		"reqstats_lines_read_total 5",
+		"reqstats_malformed_lines_total 0",
+		`reqstats_store_resets_total{tag="middleware"} 1`,
+	} {
+		if !strings.Contains(body, want+"\n") {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	if code, body, _ := get(t, h, "/healthz"); code != 200 || body != "ok\n" {
+		t.Errorf("/healthz: %d %q", code, body)
+	}
+	for _, path := range []string{"/", "/api", "/api/performance/metrics/x", "/debug/pprof/"} {
+		if code, _, _ := get(t, h, path); code != 404 {
+			t.Errorf("%s: %d, want 404", path, code)
+		}
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/api/performance/metrics", strings.NewReader("{}")))
+	if rec.Code == 200 {
+		t.Errorf("POST accepted: the server is read-only")
+	}
+}
+
+func TestServeRealListener(t *testing.T) {
+	l, prom := liveFrom(t, aggregate.Options{}, serveLog)
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, "127.0.0.1:0", newHandler(l, prom.handler(), time.Now), ready) }()
+	addr := <-ready
+	resp, err := http.Get("http://" + addr + "/api/performance/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"totalRequests": 3`) {
+		t.Errorf("%d %s", resp.StatusCode, body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve returned %v after cancel", err)
+	}
+}
+
+func TestServeAddr(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"9464", "127.0.0.1:9464"},
+		{":9464", "127.0.0.1:9464"},
+		{"0.0.0.0:9464", "0.0.0.0:9464"},
+		{"[::1]:80", "[::1]:80"},
+		{"localhost:9464", "localhost:9464"},
+	}
+	for _, tt := range tests {
+		if got, err := serveAddr(tt.in); err != nil || got != tt.want {
+			t.Errorf("serveAddr(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "x", "99999", "host:port"} {
+		if _, err := serveAddr(bad); err == nil {
+			t.Errorf("serveAddr(%q) accepted", bad)
+		}
+	}
+}
