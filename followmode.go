@@ -24,9 +24,10 @@ type followConfig struct {
 	fromEnd  bool
 	poll     bool
 	interval time.Duration
-	route    string // --route: one route in detail
-	serve    string // --serve: listen address, "" for none
-	keep     int    // requests kept for ?format=full and --route
+	route    string            // --route: one route in detail
+	serve    string            // --serve: listen address, "" for none
+	keep     int               // requests kept for ?format=full and --route
+	api      aggregate.Options // for --serve's endpoint: -o api's defaults
 }
 
 // runFollow follows the inputs, showing the summary every interval, until
@@ -62,6 +63,9 @@ func runFollow(ctx context.Context, o *options, names []string, stdin io.Reader,
 		}
 	}
 	l := newLive(aggOpts, o.follow.keep)
+	if o.follow.serve != "" {
+		l.api = aggregate.New(o.follow.api)
+	}
 	if prom != nil {
 		prom.setLive(l)
 	}

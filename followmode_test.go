@@ -8,10 +8,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/reqstats/reqstats/parser"
 )
 
 // TestFollowModeStreamsEveryRequest runs reqstats -f -o ndjson on a file
@@ -158,4 +161,50 @@ func (w *syncWriter) await(s string, timeout time.Duration) bool {
 		}
 	}
 	return true
+}
+
+// BenchmarkLiveTenMillion follows an unbounded stream: ten million
+// request lines, a tenth of them from a scanner hitting random paths, fed
+// through follow mode's state with --last 1000. It reports the peak heap
+// in use, which must not grow with the number of lines.
+//
+//	go test -run XXX -bench LiveTenMillion -benchtime 1x .
+func BenchmarkLiveTenMillion(b *testing.B) {
+	const lines = 10_000_000
+	opts, err := parseOptions([]string{"-f", "--last", "1000"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		l := newLive(opts.agg, opts.follow.keep)
+		p, _ := parser.New(parser.Options{})
+		st := p.NewStream("dev-server.log")
+		var peak uint64
+		var ms runtime.MemStats
+		buf := make([]byte, 0, 128)
+		now := time.Now()
+		for i := 0; i < lines; i++ {
+			buf = buf[:0]
+			if i%10 == 0 {
+				buf = fmt.Appendf(buf, " GET /wp-admin/%x.php 404 in %dms", i*2654435761, i%7)
+			} else {
+				buf = fmt.Appendf(buf, " GET /api/users/%d 200 in %dms", i%5000, i%997)
+			}
+			l.line("dev-server.log")
+			for _, ev := range st.Push(buf) {
+				l.add(&ev, now)
+			}
+			if i%500_000 == 0 {
+				runtime.GC()
+				runtime.ReadMemStats(&ms)
+				peak = max(peak, ms.HeapInuse)
+			}
+		}
+		s := l.summary()
+		if s.Total.Count != 1000 {
+			b.Fatalf("window holds %d requests, want 1000", s.Total.Count)
+		}
+		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+		b.ReportMetric(float64(lines)/b.Elapsed().Seconds(), "lines/s")
+	}
 }

@@ -13,6 +13,7 @@ import (
 type live struct {
 	mu     sync.Mutex
 	agg    *aggregate.Aggregator
+	api    *aggregate.Aggregator // what --serve answers at the endpoint's path; nil for agg
 	recent recentRing
 	slow   time.Duration
 	lines  int
@@ -48,6 +49,9 @@ func (l *live) add(ev *parser.Event, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.agg.Add(ev)
+	if l.api != nil {
+		l.api.Add(ev)
+	}
 	switch ev.Kind {
 	case parser.KindRequest:
 		l.lastRequest = now
@@ -80,6 +84,16 @@ func (l *live) summary() *aggregate.Summary {
 		l.agg.AddInput(f, l.files[f], 0, nil)
 	}
 	return l.agg.Summary()
+}
+
+// apiSummary returns the summary the endpoint's object is made of.
+func (l *live) apiSummary() *aggregate.Summary {
+	if l.api == nil {
+		return l.summary()
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.api.Summary()
 }
 
 // snapshot is what the live view shows besides the summary.

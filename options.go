@@ -287,6 +287,15 @@ func parseOptions(args []string) (*options, error) {
 		}
 	}
 	o.follow.keep = 1000 // what the in-app store keeps
+	// What --serve answers at the endpoint's path is what -o api prints:
+	// raw paths, methods merged, unless the flags say otherwise.
+	o.follow.api = o.agg
+	if !fs.Changed("group") {
+		o.follow.api.Grouping = aggregate.GroupNone
+	}
+	if !fs.Changed("by-method") {
+		o.follow.api.ByMethod = false
+	}
 	switch o.color {
 	case "auto", "always", "never":
 	default:

@@ -48,7 +48,7 @@ func newHandler(l *live, metrics http.Handler, now func() time.Time) http.Handle
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/performance/metrics", func(w http.ResponseWriter, r *http.Request) {
 		var api bytes.Buffer
-		report.WriteAPI(&api, l.summary(), report.Options{})
+		report.WriteAPI(&api, l.apiSummary(), report.Options{})
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		if r.URL.Query().Get("format") != "full" {

@@ -163,3 +163,23 @@ func TestServeAddr(t *testing.T) {
 		}
 	}
 }
+
+// TestServeUsesAPIDefaults checks that --serve answers what -o api would
+// print (raw paths, methods merged) whatever -o the live view uses, unless
+// --group or --by-method are given.
+func TestServeUsesAPIDefaults(t *testing.T) {
+	o, err := parseOptions([]string{"-f", "--serve", "9464", "-o", "table"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.agg.Grouping != aggregate.GroupAuto || !o.agg.ByMethod {
+		t.Errorf("view options %+v, want auto grouping by method", o.agg)
+	}
+	if o.follow.api.Grouping != aggregate.GroupNone || o.follow.api.ByMethod {
+		t.Errorf("served options %+v, want raw paths, methods merged", o.follow.api)
+	}
+	o, _ = parseOptions([]string{"-f", "--serve", "9464", "--group", "auto", "--by-method"})
+	if o.follow.api.Grouping != aggregate.GroupAuto || !o.follow.api.ByMethod {
+		t.Errorf("explicit flags not kept for the endpoint: %+v", o.follow.api)
+	}
+}

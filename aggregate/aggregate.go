@@ -164,7 +164,7 @@ type hot struct {
 }
 
 // maxHot bounds a set's hot map; past it, the map starts over.
-const maxHot = 1 << 16
+const maxHot = 1 << 14
 
 // route is the running state of one route.
 type route struct {
