@@ -245,7 +245,7 @@ func read(name string, stdin io.Reader, p *parser.Parser, w *warner, aggs ...*ag
 		return err
 	}
 	defer in.Close()
-	sc := parser.NewScanner(in.r, name, p)
+	sc := scanAhead(parser.NewScanner(in.r, name, p))
 	requests := 0
 	for sc.Scan() {
 		ev := sc.Event()

@@ -114,10 +114,6 @@ type Aggregator struct {
 	// pendGen counts the compiles added to the sets' pending lists.
 	pendGen uint64
 
-	// excl caches exclude's answer per path: the index+1 of the pattern
-	// that leaves it out, or 0.
-	excl map[string]int
-
 	dev      Dev
 	storeIdx map[string]int
 
@@ -163,7 +159,7 @@ type hot struct {
 	noMatch uint64
 }
 
-// maxHot bounds a set's hot map; past it, the map starts over.
+// maxHot bounds a set's hot map.
 const maxHot = 1 << 14
 
 // route is the running state of one route.
@@ -369,14 +365,7 @@ func (a *Aggregator) set(source string) *set {
 
 // exclude reports whether a path is left out, and counts it.
 func (a *Aggregator) exclude(path string) bool {
-	i, ok := a.excl[path]
-	if !ok {
-		i = a.excludedBy(path)
-		if a.excl == nil || len(a.excl) >= maxHot {
-			a.excl = make(map[string]int)
-		}
-		a.excl[path] = i
-	}
+	i := a.excludedBy(path)
 	if i > 0 {
 		a.excluded[i-1]++
 	}
@@ -427,11 +416,12 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	}
 	h := s.hot[rk]
 	if h == nil {
-		if len(s.hot) >= maxHot {
-			clear(s.hot)
-		}
+		// Once the map is full, paths seen for the first time (most of
+		// them ids) are resolved without being remembered.
 		h = &hot{}
-		s.hot[rk] = h
+		if len(s.hot) < maxHot {
+			s.hot[rk] = h
+		}
 	}
 	// A request left out still took the compile it waited for.
 	cold := a.isCold(s, h, rec)

@@ -170,10 +170,12 @@ func (g *grouper) group(route string) string {
 			r = collapseIDs(r)
 		}
 	}
-	if g.cache == nil || len(g.cache) >= grouperCacheSize {
+	if g.cache == nil {
 		g.cache = make(map[string]string)
 	}
-	g.cache[route] = r
+	if len(g.cache) < grouperCacheSize {
+		g.cache[route] = r
+	}
 	return r
 }
 

@@ -23,8 +23,19 @@ func ParseGlob(pattern string) (Glob, error) {
 
 func (g Glob) String() string { return g.pattern }
 
-// Match reports whether path matches the whole pattern.
-func (g Glob) Match(path string) bool { return globMatch(g.pattern, path) }
+// Match reports whether path matches the whole pattern. The common
+// shapes, "/prefix/**" and "**suffix", are a prefix or suffix test: the
+// default exclusions meet every request.
+func (g Glob) Match(path string) bool {
+	pat := g.pattern
+	if rest, ok := strings.CutSuffix(pat, "**"); ok && !strings.ContainsAny(rest, "*?") {
+		return strings.HasPrefix(path, rest)
+	}
+	if rest, ok := strings.CutPrefix(pat, "**"); ok && !strings.ContainsAny(rest, "*?") {
+		return strings.HasSuffix(path, rest)
+	}
+	return globMatch(pat, path)
+}
 
 func globMatch(pat, s string) bool {
 	for len(pat) > 0 {
@@ -66,9 +77,9 @@ func globMatch(pat, s string) bool {
 // DefaultExcludes are Next.js's own requests, left out unless asked for:
 // static chunks and HMR updates, the dev overlay's stack-frame lookups.
 var DefaultExcludes = []Glob{
-	{"/_next/**"},
-	{"/__nextjs**"},
-	{"**.hot-update.json"},
+	{pattern: "/_next/**"},
+	{pattern: "/__nextjs**"},
+	{pattern: "**.hot-update.json"},
 }
 
 // Pattern is a Next.js route pattern such as "/api/users/[id]",
