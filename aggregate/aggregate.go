@@ -160,7 +160,7 @@ type hot struct {
 }
 
 // maxHot bounds a set's hot map.
-const maxHot = 1 << 14
+const maxHot = 1 << 12
 
 // route is the running state of one route.
 type route struct {

@@ -236,9 +236,13 @@ func TestGlobAndPattern(t *testing.T) {
 		{"/api/*", "/api/users/42", false},
 		{"/api/**", "/api/users/42", true},
 		{"/api/?sers", "/api/users", true},
+		{"/_next/**", "/_nextjs", false}, // the slash is part of the prefix
+		{"/_next/**", "/_next/a/b.js", true},
+		{"/api/**/edit", "/api/users/42/edit", true},
+		{"/api/**/edit", "/api/users/42", false},
 	}
 	for _, g := range globs {
-		if got := (Glob{g.pat}).Match(g.path); got != g.want {
+		if got := newGlob(g.pat).Match(g.path); got != g.want {
 			t.Errorf("%q.Match(%q) = %v", g.pat, g.path, got)
 		}
 	}

@@ -152,7 +152,7 @@ type grouper struct {
 	cache    map[string]string
 }
 
-const grouperCacheSize = 1 << 14
+const grouperCacheSize = 1 << 12
 
 func (g *grouper) group(route string) string {
 	if g.grouping == GroupNone && len(g.rules) == 0 {

@@ -11,6 +11,10 @@ import (
 // but '/'. "/_next/**" matches everything under /_next/.
 type Glob struct {
 	pattern string
+	// The common shapes, "/prefix/**" and "**suffix", are a prefix or a
+	// suffix test: the default exclusions meet every request.
+	prefix, suffix string
+	fixed          bool // prefix or suffix says it all
 }
 
 // ParseGlob returns the Glob for pattern.
@@ -18,23 +22,27 @@ func ParseGlob(pattern string) (Glob, error) {
 	if pattern == "" {
 		return Glob{}, fmt.Errorf("empty path pattern")
 	}
-	return Glob{pattern: pattern}, nil
+	return newGlob(pattern), nil
+}
+
+func newGlob(pattern string) Glob {
+	g := Glob{pattern: pattern}
+	if rest, ok := strings.CutSuffix(pattern, "**"); ok && !strings.ContainsAny(rest, "*?") {
+		g.prefix, g.fixed = rest, true
+	} else if rest, ok := strings.CutPrefix(pattern, "**"); ok && !strings.ContainsAny(rest, "*?") {
+		g.suffix, g.fixed = rest, true
+	}
+	return g
 }
 
 func (g Glob) String() string { return g.pattern }
 
-// Match reports whether path matches the whole pattern. The common
-// shapes, "/prefix/**" and "**suffix", are a prefix or suffix test: the
-// default exclusions meet every request.
+// Match reports whether path matches the whole pattern.
 func (g Glob) Match(path string) bool {
-	pat := g.pattern
-	if rest, ok := strings.CutSuffix(pat, "**"); ok && !strings.ContainsAny(rest, "*?") {
-		return strings.HasPrefix(path, rest)
+	if g.fixed {
+		return strings.HasPrefix(path, g.prefix) && strings.HasSuffix(path, g.suffix)
 	}
-	if rest, ok := strings.CutPrefix(pat, "**"); ok && !strings.ContainsAny(rest, "*?") {
-		return strings.HasSuffix(path, rest)
-	}
-	return globMatch(pat, path)
+	return globMatch(g.pattern, path)
 }
 
 func globMatch(pat, s string) bool {
@@ -77,9 +85,9 @@ func globMatch(pat, s string) bool {
 // DefaultExcludes are Next.js's own requests, left out unless asked for:
 // static chunks and HMR updates, the dev overlay's stack-frame lookups.
 var DefaultExcludes = []Glob{
-	{pattern: "/_next/**"},
-	{pattern: "/__nextjs**"},
-	{pattern: "**.hot-update.json"},
+	newGlob("/_next/**"),
+	newGlob("/__nextjs**"),
+	newGlob("**.hot-update.json"),
 }
 
 // Pattern is a Next.js route pattern such as "/api/users/[id]",

@@ -12,19 +12,47 @@ import (
 // distinct values. A sample keeps a count for each distinct value instead
 // of every sample: memory grows with the number of distinct durations, not
 // with the number of requests, and every percentile is still exact.
+//
+// The counts are a sorted list of distinct values. New values go to a
+// small unsorted buffer first and are merged in when it fills: appending
+// is cheaper than a hash-map update for every request, and the list is
+// smaller than a map of the same counts.
 
 // sample is a multiset of durations.
 type sample struct {
-	counts map[time.Duration]uint32
-	n      int
+	runs []bin           // distinct values, ascending, with their counts (never 0)
+	buf  []time.Duration // added since the last flush, unsorted
+	n    int
 }
 
+// minFlush is the least a sample's buffer holds before it is merged; a
+// larger list waits for a buffer as long as itself.
+const minFlush = 64
+
 func (s *sample) add(d time.Duration) {
-	if s.counts == nil {
-		s.counts = make(map[time.Duration]uint32)
-	}
-	s.counts[d]++
+	s.buf = append(s.buf, d)
 	s.n++
+	if len(s.buf) >= max(minFlush, len(s.runs)) {
+		s.flush()
+	}
+}
+
+// flush merges the buffer into the sorted list.
+func (s *sample) flush() {
+	if len(s.buf) == 0 {
+		return
+	}
+	slices.Sort(s.buf)
+	add := make([]bin, 0, len(s.buf))
+	for _, v := range s.buf {
+		if k := len(add) - 1; k >= 0 && add[k].v == v {
+			add[k].n++
+		} else {
+			add = append(add, bin{v, 1})
+		}
+	}
+	s.runs = mergeRuns(s.runs, add)
+	s.buf = s.buf[:0]
 }
 
 // merge adds the values of o.
@@ -32,21 +60,46 @@ func (s *sample) merge(o *sample) {
 	if o.n == 0 {
 		return
 	}
-	if s.counts == nil {
-		s.counts = make(map[time.Duration]uint32, len(o.counts))
-	}
-	for v, n := range o.counts {
-		s.counts[v] += n
-	}
+	o.flush()
+	s.flush()
+	s.runs = mergeRuns(s.runs, o.runs)
 	s.n += o.n
+}
+
+// mergeRuns returns the sorted union of two sorted lists, adding the
+// counts of equal values.
+func mergeRuns(a, b []bin) []bin {
+	out := make([]bin, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].v < b[j].v:
+			out = append(out, a[i])
+			i++
+		case a[i].v > b[j].v:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, bin{a[i].v, a[i].n + b[j].n})
+			i++
+			j++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
 }
 
 // remove takes out one d that add put in.
 func (s *sample) remove(d time.Duration) {
-	if c := s.counts[d]; c > 1 {
-		s.counts[d] = c - 1
+	s.flush()
+	i, ok := slices.BinarySearchFunc(s.runs, d, func(b bin, d time.Duration) int { return int64cmp(int64(b.v), int64(d)) })
+	if !ok {
+		return
+	}
+	if s.runs[i].n > 1 {
+		s.runs[i].n--
 	} else {
-		delete(s.counts, d)
+		s.runs = slices.Delete(s.runs, i, i+1)
 	}
 	s.n--
 }
@@ -60,16 +113,24 @@ type bin struct {
 // bins returns the sample's values in ascending order, less the values of
 // minus (a subset of the sample), which may be nil.
 func (s *sample) bins(minus *sample) []bin {
-	bs := make([]bin, 0, len(s.counts))
-	for v, n := range s.counts {
-		if minus != nil {
-			n -= minus.counts[v]
+	s.flush()
+	if minus == nil || minus.n == 0 {
+		return slices.Clone(s.runs)
+	}
+	minus.flush()
+	bs := make([]bin, 0, len(s.runs))
+	j := 0
+	for _, b := range s.runs {
+		for j < len(minus.runs) && minus.runs[j].v < b.v {
+			j++
 		}
-		if n > 0 {
-			bs = append(bs, bin{v, int(n)})
+		if j < len(minus.runs) && minus.runs[j].v == b.v {
+			b.n -= minus.runs[j].n
+		}
+		if b.n > 0 {
+			bs = append(bs, b)
 		}
 	}
-	slices.SortFunc(bs, func(a, b bin) int { return int64cmp(int64(a.v), int64(b.v)) })
 	return bs
 }
 
