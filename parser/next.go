@@ -105,6 +105,38 @@ func nested(prefix []byte) bool {
 	return false
 }
 
+// subLine reports whether s starts with one of the tree glyphs Next draws
+// in front of the lines nested under a request (fetches, their cache
+// reasons, server actions): │ ├ └, or their cp1252 ("â”") and cp437 ("Γö")
+// mojibake. None of those lines is an event, so they are dropped before
+// any reader tries them. The 13.4 tree top ┌ starts a request and is kept.
+func subLine(s []byte) bool {
+	switch {
+	case len(s) >= 3 && s[0] == 0xe2 && s[1] == 0x94:
+		return s[2] == 0x82 || s[2] == 0x9c || s[2] == 0x94
+	case len(s) >= 5 && s[0] == 0xc3 && s[1] == 0xa2 && s[2] == 0xe2 && s[3] == 0x80 && s[4] == 0x9d: // â”
+		return true
+	case len(s) >= 4 && s[0] == 0xce && s[1] == 0x93 && s[2] == 0xc3 && s[3] == 0xb6: // Γö
+		return true
+	}
+	return false
+}
+
+// lastIn returns the index of the last " in " in s, or -1. (bytes.LastIndex
+// hashes its way back, which is slower for a needle this short.)
+func lastIn(s []byte) int {
+	for end := len(s); ; {
+		i := bytes.LastIndexByte(s[:end], 'i')
+		if i < 0 {
+			return -1
+		}
+		if i > 0 && i+2 < len(s) && s[i-1] == ' ' && s[i+1] == 'n' && s[i+2] == ' ' {
+			return i - 1
+		}
+		end = i
+	}
+}
+
 // status reads a three-digit HTTP status.
 func status(b []byte) (int, bool) {
 	if len(b) != 3 || !isDigit(b[0]) || !isDigit(b[1]) || !isDigit(b[2]) {
@@ -125,7 +157,7 @@ func parseNext(s []byte, rec *Record, phases []Phase) ([]Phase, error) {
 		return phases, ErrNoMatch
 	}
 	for end := len(s); end > pi; {
-		k := bytes.LastIndex(s[pi:end], spaceIn)
+		k := lastIn(s[pi:end])
 		if k < 0 {
 			break
 		}

@@ -303,7 +303,7 @@ func (p *Parser) parseAny(line []byte, sc *scratch, ev *Event) error {
 		}
 	}
 	s, pre := stripPrefixes(line)
-	if pre.browser {
+	if pre.browser || subLine(s) {
 		return ErrNoMatch
 	}
 	ev.Time = pre.time

@@ -319,3 +319,21 @@ func TestStreamSlowRequest(t *testing.T) {
 		t.Errorf("Lines() = %d, want 18", sc.Lines())
 	}
 }
+
+func TestLastIn(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		want int
+	}{
+		{" GET /x 200 in 5ms", 11},
+		{"in x in y", 4},
+		{" in ", 0},
+		{"no match in", -1},
+		{"min ins", -1},
+		{"", -1},
+	} {
+		if got := lastIn([]byte(tt.s)); got != tt.want {
+			t.Errorf("lastIn(%q) = %d, want %d", tt.s, got, tt.want)
+		}
+	}
+}
