@@ -45,6 +45,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -90,6 +91,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	names, err := inputNames(opts.files, stdin, opts.following)
 	if err != nil {
 		return fail(stderr, err)
+	}
+	if opts.cpuProfile != "" {
+		stop, err := startCPUProfile(opts.cpuProfile)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		defer stop()
 	}
 	if opts.following {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -322,6 +330,22 @@ func (s *recordStream) flush() error {
 		s.err = err
 	}
 	return s.err
+}
+
+// startCPUProfile profiles the run into path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // version returns the module version reqstats was built from.

@@ -35,8 +35,10 @@ type options struct {
 	since, until timeBound
 	byFile       bool // --by-file
 
-	baseline  string // --baseline: a file -o json wrote
-	compare   aggregate.CompareOptions
+	baseline   string // --baseline: a file -o json wrote
+	compare    aggregate.CompareOptions
+	cpuProfile string // --cpuprofile
+
 	following bool // -f
 	follow    followConfig
 }
@@ -122,6 +124,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.IntVar(&o.agg.MaxRoutes, "max-routes", 1000, "most routes kept; requests of new routes past it are counted as [other]")
 	fs.StringVar(&o.follow.serve, "serve", "", "with -f: serve /api/performance/metrics, /metrics and /healthz on this port or host:port (a bare port binds 127.0.0.1)")
 	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never (NO_COLOR is honoured)")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof reads it)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolP("help", "h", false, "show this help")
 	return fs
