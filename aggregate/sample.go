@@ -37,56 +37,75 @@ func (s *sample) add(d time.Duration) {
 	}
 }
 
-// flush merges the buffer into the sorted list.
+// flush merges the buffer into the sorted list, in place: the list grows
+// at its end and is merged from the back, so a flush allocates only when
+// the list outgrows its capacity.
 func (s *sample) flush() {
 	if len(s.buf) == 0 {
 		return
 	}
 	slices.Sort(s.buf)
-	add := make([]bin, 0, len(s.buf))
-	for _, v := range s.buf {
-		if k := len(add) - 1; k >= 0 && add[k].v == v {
-			add[k].n++
-		} else {
-			add = append(add, bin{v, 1})
+	// Count the distinct new values, to size the list.
+	add := 0
+	for i, v := range s.buf {
+		if i == 0 || v != s.buf[i-1] {
+			add++
 		}
 	}
-	s.runs = mergeRuns(s.runs, add)
+	old := len(s.runs)
+	s.runs = slices.Grow(s.runs, add)[:old+add]
+	// Merge from the back: w is where the next largest value goes.
+	w, i, j := old+add-1, old-1, len(s.buf)-1
+	for j >= 0 {
+		v := s.buf[j]
+		n := 0
+		for j >= 0 && s.buf[j] == v {
+			n++
+			j--
+		}
+		for i >= 0 && s.runs[i].v > v {
+			s.runs[w] = s.runs[i]
+			w--
+			i--
+		}
+		if i >= 0 && s.runs[i].v == v {
+			n += s.runs[i].n
+			i--
+		}
+		s.runs[w] = bin{v, n}
+		w--
+	}
+	// Values already in the list took no new slot: close the gap.
+	if gap := w - i; gap > 0 {
+		copy(s.runs[i+1:], s.runs[w+1:])
+		s.runs = s.runs[:len(s.runs)-gap]
+	}
 	s.buf = s.buf[:0]
 }
 
-// merge adds the values of o.
-func (s *sample) merge(o *sample) {
-	if o.n == 0 {
-		return
+// mergeSamples returns the union of samples, sorting once rather than
+// merging them pairwise.
+func mergeSamples(ss []*sample) sample {
+	var m sample
+	size := 0
+	for _, s := range ss {
+		s.flush()
+		size += len(s.runs)
+		m.n += s.n
 	}
-	o.flush()
-	s.flush()
-	s.runs = mergeRuns(s.runs, o.runs)
-	s.n += o.n
-}
-
-// mergeRuns returns the sorted union of two sorted lists, adding the
-// counts of equal values.
-func mergeRuns(a, b []bin) []bin {
-	out := make([]bin, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i].v < b[j].v:
-			out = append(out, a[i])
-			i++
-		case a[i].v > b[j].v:
-			out = append(out, b[j])
-			j++
-		default:
-			out = append(out, bin{a[i].v, a[i].n + b[j].n})
-			i++
-			j++
+	runs := make([]bin, 0, size)
+	for _, s := range ss {
+		runs = append(runs, s.runs...)
+	}
+	slices.SortFunc(runs, func(a, b bin) int { return int64cmp(int64(a.v), int64(b.v)) })
+	for _, b := range runs {
+		if k := len(m.runs) - 1; k >= 0 && m.runs[k].v == b.v {
+			m.runs[k].n += b.n
+		} else {
+			m.runs = append(m.runs, b)
 		}
 	}
-	out = append(out, a[i:]...)
-	return append(out, b[j:]...)
+	return m
 }
 
 // remove takes out one d that add put in.
