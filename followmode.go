@@ -38,6 +38,11 @@ func runFollow(ctx context.Context, o *options, names []string, stdin io.Reader,
 	if err != nil {
 		return fail(stderr, err)
 	}
+	for _, name := range names {
+		if err := followable(name); err != nil {
+			return fail(stderr, err)
+		}
+	}
 	// Prometheus counters and ndjson lines follow each request as the
 	// aggregator counts it.
 	var hooks []func(aggregate.Request)
@@ -55,6 +60,9 @@ func runFollow(ctx context.Context, o *options, names []string, stdin io.Reader,
 		})
 	}
 	aggOpts := o.agg
+	// A line without a timestamp ages from when it arrived (--window).
+	aggOpts.Now = time.Now
+	o.follow.api.Now = time.Now
 	if len(hooks) > 0 {
 		aggOpts.OnRequest = func(r aggregate.Request) {
 			for _, h := range hooks {
@@ -76,11 +84,20 @@ func runFollow(ctx context.Context, o *options, names []string, stdin io.Reader,
 	var wg sync.WaitGroup
 	status := 0
 	var statusMu sync.Mutex
+	failed := func() {
+		statusMu.Lock()
+		status = 1
+		statusMu.Unlock()
+	}
+	// inputs ends when every input has: pipes close, a file can fail.
+	var inputs sync.WaitGroup
 	for _, name := range names {
 		st := p.NewStream(name)
 		wg.Add(1)
+		inputs.Add(1)
 		go func() {
 			defer wg.Done()
+			defer inputs.Done()
 			var err error
 			push := func(line []byte) {
 				l.line(name)
@@ -102,12 +119,15 @@ func runFollow(ctx context.Context, o *options, names []string, stdin io.Reader,
 			}
 			if err != nil && ctx.Err() == nil {
 				fmt.Fprintf(stderr, "reqstats: %v\n", err)
-				statusMu.Lock()
-				status = 1
-				statusMu.Unlock()
+				failed()
 			}
 		}()
 	}
+	inputsDone := make(chan struct{})
+	go func() {
+		inputs.Wait()
+		close(inputsDone)
+	}()
 
 	if o.follow.serve != "" {
 		addr, err := serveAddr(o.follow.serve)
@@ -119,6 +139,7 @@ func runFollow(ctx context.Context, o *options, names []string, stdin io.Reader,
 			defer wg.Done()
 			if err := serve(ctx, addr, newHandler(l, prom.handler(), time.Now), nil); err != nil {
 				fmt.Fprintf(stderr, "reqstats: %v\n", err)
+				failed()
 				cancel()
 			}
 		}()
@@ -134,6 +155,8 @@ loop:
 		select {
 		case <-ctx.Done():
 			break loop
+		case <-inputsDone: // every pipe closed, or every file failed
+			break loop
 		case <-tick.C:
 			if stream == nil {
 				v.draw(time.Now())
@@ -147,11 +170,36 @@ loop:
 	if stream != nil {
 		return status
 	}
-	if err := o.write(stdout, l.summary(), report.Options{Color: v.color, Width: termWidthOf(stdout), Version: version()}); err != nil {
+	if err := v.final(l.summary(), termWidthOf(stdout)); err != nil {
 		fmt.Fprintf(stderr, "reqstats: write: %v\n", err)
 		return 1
 	}
 	return status
+}
+
+// followable reports an input that follow mode would misread: gzip and
+// UTF-16 are decoded for a batch read, but a growing file is read as it
+// is.
+func followable(name string) error {
+	if name == "-" {
+		return nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil // not there yet: it is waited for
+	}
+	defer f.Close()
+	var head [2]byte
+	if n, _ := io.ReadFull(f, head[:]); n < 2 {
+		return nil
+	}
+	switch {
+	case head[0] == 0x1f && head[1] == 0x8b:
+		return fmt.Errorf("%s is gzip-compressed: it cannot be followed; read it without -f", name)
+	case head == [2]byte{0xff, 0xfe} || head == [2]byte{0xfe, 0xff}:
+		return fmt.Errorf("%s is UTF-16 text: it cannot be followed; read it without -f", name)
+	}
+	return nil
 }
 
 // view draws the live summary: redrawn in place on a terminal, one
@@ -189,18 +237,8 @@ func (v *view) stop() {
 
 // draw shows one frame.
 func (v *view) draw(now time.Time) {
-	snap := v.live.snapshot(-1)
 	if !v.tty {
-		var b bytes.Buffer
-		v.write(&b, snap.s, report.Options{Version: version()})
-		if v.format == "json" || v.format == "api" {
-			var c bytes.Buffer
-			if json.Compact(&c, b.Bytes()) == nil {
-				b = c
-				b.WriteByte('\n')
-			}
-		}
-		v.out.Write(b.Bytes())
+		v.snapshotLine(v.live.summary())
 		return
 	}
 	width, height := 80, 40
@@ -209,6 +247,12 @@ func (v *view) draw(now time.Time) {
 			width, height = w, h
 		}
 	}
+	v.frame(now, width, height)
+}
+
+// frame draws one frame of width × height in place on the terminal.
+func (v *view) frame(now time.Time, width, height int) {
+	snap := v.live.snapshot(-1)
 	var frame bytes.Buffer
 	status := fmt.Sprintf("following %s · %s lines", strings.Join(v.names, ", "), groupInt(snap.lines))
 	if !snap.lastRequest.IsZero() {
@@ -222,8 +266,8 @@ func (v *view) draw(now time.Time) {
 		report.WriteTable(&body, snap.s, report.Options{Color: v.color, Width: width})
 	}
 	lines := strings.Split(strings.TrimRight(body.String(), "\n"), "\n")
-	if len(lines) > height-2 {
-		lines = lines[:height-2]
+	if n := max(height-2, 1); len(lines) > n {
+		lines = lines[:n]
 	}
 	frame.WriteString(home)
 	frame.WriteString(truncateVisible(status, width) + clearLine + "\n")
@@ -232,6 +276,33 @@ func (v *view) draw(now time.Time) {
 	}
 	frame.WriteString(clearBelow)
 	v.out.Write(frame.Bytes())
+}
+
+// snapshotLine writes one snapshot for a reader that is not a terminal:
+// JSON compacted to one object per line, other formats as they are.
+func (v *view) snapshotLine(s *aggregate.Summary) error {
+	var b bytes.Buffer
+	if err := v.write(&b, s, report.Options{Version: version()}); err != nil {
+		return err
+	}
+	if v.format == "json" || v.format == "api" {
+		var c bytes.Buffer
+		if json.Compact(&c, b.Bytes()) == nil {
+			b = c
+			b.WriteByte('\n')
+		}
+	}
+	_, err := v.out.Write(b.Bytes())
+	return err
+}
+
+// final writes the final summary: on a terminal as a batch run would,
+// otherwise like the snapshots before it.
+func (v *view) final(s *aggregate.Summary, width int) error {
+	if !v.tty {
+		return v.snapshotLine(s)
+	}
+	return v.write(v.out, s, report.Options{Color: v.color, Width: width, Version: version()})
 }
 
 // writeRouteDetail writes one route's statistics and its latest requests.

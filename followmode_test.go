@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reqstats/reqstats/aggregate"
 	"github.com/reqstats/reqstats/parser"
 )
 
@@ -118,9 +120,12 @@ func TestFollowModeFinalSummary(t *testing.T) {
 	}
 	cancel()
 	<-done
+	// Not on a terminal, it is one line, like the snapshots before it.
 	_, want, _ := runCLI(t, "", "-o", "api", "testdata/dev-server.log")
-	if out.String() != want {
-		t.Errorf("final summary:\n%s\nwant what reqstats -o api prints:\n%s", out.String(), want)
+	var compact bytes.Buffer
+	json.Compact(&compact, []byte(want))
+	if out.String() != compact.String()+"\n" {
+		t.Errorf("final summary:\n%s\nwant what reqstats -o api prints, on one line:\n%s", out.String(), compact.String())
 	}
 }
 
@@ -206,5 +211,58 @@ func BenchmarkLiveTenMillion(b *testing.B) {
 		}
 		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 		b.ReportMetric(float64(lines)/b.Elapsed().Seconds(), "lines/s")
+	}
+}
+
+// TestFollowModePipeEnds checks that following a pipe ends when the pipe
+// closes, with the final summary, and that lines without timestamps age
+// out of --window by their arrival.
+func TestFollowModePipeEnds(t *testing.T) {
+	opts, err := parseOptions([]string{"-f", "-o", "api", "--interval", "1h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	done := make(chan int, 1)
+	go func() {
+		done <- runFollow(context.Background(), opts, []string{"-"}, strings.NewReader(" GET /a 200 in 5ms\n GET /b 200 in 7ms\n"), &out, io.Discard)
+	}()
+	select {
+	case code := <-done:
+		if code != 0 || !strings.Contains(out.String(), `"totalRequests":2`) {
+			t.Errorf("exit %d, output %q", code, out.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("following a closed pipe did not end")
+	}
+}
+
+func TestFollowModeRefuses(t *testing.T) {
+	dir := t.TempDir()
+	gz := filepath.Join(dir, "x.log")
+	os.WriteFile(gz, []byte{0x1f, 0x8b, 8, 0}, 0o644)
+	opts, _ := parseOptions([]string{"-f", gz})
+	var errOut strings.Builder
+	if code := runFollow(context.Background(), opts, []string{gz}, strings.NewReader(""), io.Discard, &errOut); code != 1 ||
+		!strings.Contains(errOut.String(), "gzip-compressed: it cannot be followed") {
+		t.Errorf("exit %d: %s", code, errOut.String())
+	}
+	for _, flag := range []string{"--fail-on=p95>1s", "--baseline=x.json", "--by-file", "--since=5m"} {
+		if _, err := parseOptions([]string{"-f", flag}); err == nil || !strings.Contains(err.Error(), "does not go with -f") {
+			t.Errorf("-f %s: %v", flag, err)
+		}
+	}
+}
+
+func TestViewTinyTerminal(t *testing.T) {
+	l := newLive(aggregate.Options{}, 10)
+	var out bytes.Buffer
+	v := &view{out: &out, live: l, tty: true}
+	for _, h := range []int{0, 1, 2, 3} {
+		out.Reset()
+		v.frame(time.Now(), 80, h) // must not panic
+		if out.Len() == 0 {
+			t.Errorf("height %d: no frame", h)
+		}
 	}
 }

@@ -47,6 +47,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/spf13/pflag"
@@ -293,20 +294,29 @@ func read(name string, stdin io.Reader, p *parser.Parser, w *warner, aggs ...*ag
 // warner prints the first malformed lines to standard error and counts
 // the rest.
 type warner struct {
-	w io.Writer
-	n int
+	mu sync.Mutex // follow mode warns from a goroutine per input
+	w  io.Writer
+	n  int
 }
 
 func (w *warner) warn(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	w.n++
 	if w.n <= maxWarnings {
 		fmt.Fprintf(w.w, "reqstats: %v\n", err)
 	}
 }
 
-func (w *warner) note(msg string) { fmt.Fprintf(w.w, "reqstats: %s\n", msg) }
+func (w *warner) note(msg string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	fmt.Fprintf(w.w, "reqstats: %s\n", msg)
+}
 
 func (w *warner) flush() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if w.n > maxWarnings {
 		fmt.Fprintf(w.w, "reqstats: %d more malformed lines not shown\n", w.n-maxWarnings)
 	}

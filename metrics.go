@@ -32,8 +32,8 @@ func newPromMetrics(l *live, slow float64) *promMetrics {
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "reqstats_requests_total",
-			Help: "Requests read from the log, by method, grouped route and status class.",
-		}, []string{"method", "route", "status_class"}),
+			Help: "Requests read from the log, by the logger that printed them (next, json…), method, grouped route and status class.",
+		}, []string{"source", "method", "route", "status_class"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "reqstats_request_duration_seconds",
 			Help:    "Request durations as the log printed them, by grouped route.",
@@ -60,7 +60,7 @@ func (m *promMetrics) observe(r aggregate.Request) {
 	if s := r.Record.Status; s >= 100 && s <= 599 {
 		class = strconv.Itoa(s/100) + "xx"
 	}
-	m.requests.WithLabelValues(r.Record.Method, r.Key.Route, class).Inc()
+	m.requests.WithLabelValues(string(r.Record.Source), r.Record.Method, r.Key.Route, class).Inc()
 	secs := r.Record.Duration.Seconds()
 	m.duration.WithLabelValues(r.Key.Route).Observe(secs)
 	if secs > m.slowOver {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"math"
 	"fmt"
 	"io"
 	"os"
@@ -167,6 +168,13 @@ func parseOptions(args []string) (*options, error) {
 		return nil, pflag.ErrHelp
 	}
 	o.files = fs.Args()
+	seen := make(map[string]bool)
+	for _, f := range o.files {
+		if seen[f] {
+			return nil, usagef("%s is named twice: its requests would count twice", f)
+		}
+		seen[f] = true
+	}
 
 	var err error
 	if o.write, err = report.WriterFor(o.format); err != nil {
@@ -264,6 +272,14 @@ func parseOptions(args []string) (*options, error) {
 	}
 	if o.minSamples < 0 {
 		return nil, usagef("--min-samples must not be negative, not %d", o.minSamples)
+	}
+	if o.following {
+		// These judge or compare a finished log.
+		for _, name := range []string{"fail-on", "min-samples", "since", "until", "baseline", "max-regression", "regression-metric", "by-file", "step-summary"} {
+			if fs.Changed(name) {
+				return nil, usagef("--%s does not go with -f/--follow: it is for a finished log", name)
+			}
+		}
 	}
 	if !o.following {
 		for _, name := range []string{"from-end", "poll", "interval", "route", "serve"} {
@@ -368,8 +384,11 @@ func parseSources(o *options, raw *rawFlags) error {
 // number of milliseconds as the app's threshold is written ("2000").
 func parseDuration(s string) (time.Duration, error) {
 	if ms, err := strconv.ParseFloat(s, 64); err == nil {
-		if ms < 0 {
+		switch {
+		case ms < 0:
 			return 0, fmt.Errorf("negative duration %q", s)
+		case math.IsNaN(ms) || ms*float64(time.Millisecond) >= math.MaxInt64:
+			return 0, fmt.Errorf("bad duration %q (want e.g. 2s, 500ms or 2000)", s)
 		}
 		return time.Duration(ms * float64(time.Millisecond)), nil
 	}

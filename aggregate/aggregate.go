@@ -60,7 +60,9 @@ type Options struct {
 
 	// OnRequest, when set, is called with every request that is counted
 	// (not excluded), in log order, as it is added: a caller can stream
-	// requests out without the Aggregator keeping them.
+	// requests out without the Aggregator keeping them. With Source naming
+	// one source, only that source's requests are passed; otherwise every
+	// source's are, since which one is primary is known only at the end.
 	OnRequest func(Request)
 
 	// Routes are the app's own route patterns (read from its app/ or
@@ -142,6 +144,7 @@ type set struct {
 	pending []Pattern // compiled routes whose first request is still to come
 
 	first, last time.Time
+	timed       int // requests counted with a timestamp
 
 	capped int // requests counted under OtherRoute
 	gone   int // routes in order that are gone
@@ -457,11 +460,12 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	} else {
 		s.slowest.offer(rec, a.seq, a.opts.Top)
 	}
-	if a.opts.OnRequest != nil {
+	if a.opts.OnRequest != nil && (a.opts.Source == "" || a.opts.Source == SourceAll || a.opts.Source == string(rec.Source)) {
 		a.opts.OnRequest(Request{Record: rec, Key: key, Cold: cold})
 	}
 
 	if t := rec.Time; !t.IsZero() {
+		s.timed++
 		if s.first.IsZero() || t.Before(s.first) {
 			s.first = t
 		}
@@ -627,6 +631,9 @@ func (a *Aggregator) Summary() *Summary {
 		s.LastN, s.Window = a.opts.Last, a.opts.Window
 	} else {
 		s.Slowest = p.slowest.sorted()
+	}
+	if span := s.Last.Sub(s.First); span > 0 {
+		s.Rate = float64(p.timed) / span.Seconds()
 	}
 	return s
 }

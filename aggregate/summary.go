@@ -77,8 +77,10 @@ type Summary struct {
 	Input Input
 
 	// First and Last are the earliest and latest request times, zero
-	// when the log carries no timestamps.
+	// when the log carries no timestamps; Rate is the requests that carry
+	// one per second between them (0 when they are the same instant).
 	First, Last time.Time
+	Rate        float64
 
 	// Verdicts judges the budgets the caller set (see Evaluate).
 	Verdicts []Verdict

@@ -98,6 +98,9 @@ func (a *Aggregator) expire(now time.Time) {
 func (a *Aggregator) drop(k kept) {
 	d, st := k.rec.Duration, k.rec.Status
 	s, r := k.s, k.r
+	if !k.rec.Time.IsZero() {
+		s.timed--
+	}
 	r.c.remove(d, st, k.slow, k.cold)
 	r.all.remove(d)
 	s.total.remove(d, st, k.slow, k.cold)

@@ -3,6 +3,7 @@ package parser
 import (
 	"bufio"
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,3 +155,44 @@ func FuzzStream(f *testing.F) {
 		check(st.Flush())
 	})
 }
+
+// TestScannerLineOfMaxLength reads a line of exactly MaxLineBytes.
+func TestScannerLineOfMaxLength(t *testing.T) {
+	tail := " GET /edge 200 in 1ms"
+	line := strings.Repeat("z", MaxLineBytes-len(tail)) + tail
+	p, _ := New(Options{})
+	sc := NewScanner(strings.NewReader(line+"\n GET /next 200 in 2ms\n"), "edge.log", p)
+	var got []string
+	for sc.Scan() {
+		switch ev := sc.Event(); ev.Kind {
+		case KindRequest:
+			got = append(got, ev.Request.Route)
+		case KindMalformed:
+			got = append(got, ev.Err.Error())
+		}
+	}
+	if strings.Join(got, " ") != "/edge /next" {
+		t.Errorf("got %q", got)
+	}
+}
+
+// TestScannerDropsLineCutByError: a read that fails mid-line (a
+// truncated gzip stream) does not read the cut line as if it were whole.
+func TestScannerDropsLineCutByError(t *testing.T) {
+	r := io.MultiReader(strings.NewReader(" GET /a 200 in 1ms\n GET /b 200 in 12"), errReader{})
+	p, _ := New(Options{})
+	sc := NewScanner(r, "cut.log", p)
+	var got []string
+	for sc.Scan() {
+		if ev := sc.Event(); ev.Kind == KindRequest || ev.Kind == KindMalformed {
+			got = append(got, ev.Kind.String())
+		}
+	}
+	if sc.Err() == nil || strings.Join(got, " ") != "request" {
+		t.Errorf("events %q, err %v: want one request and the read error", got, sc.Err())
+	}
+}
+
+type errReader struct{}
+
+func (errReader) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }

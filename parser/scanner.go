@@ -85,7 +85,9 @@ func (sc *Scanner) readLine() (line []byte, skipped int, ok bool) {
 	for {
 		i := bytes.IndexByte(sc.buf[sc.start:sc.end], '\n')
 		if i < 0 && sc.eof {
-			if sc.start == sc.end && sc.long == 0 {
+			if sc.start == sc.end && sc.long == 0 || sc.err != nil {
+				// At the end, or where a read failed: a line cut short
+				// there is not read (the error is reported).
 				return nil, 0, false
 			}
 			i = sc.end - sc.start // the last line has no "\n"
@@ -112,8 +114,8 @@ func (sc *Scanner) fill() {
 		sc.start = 0
 	}
 	if sc.end == len(sc.buf) {
-		if len(sc.buf) < MaxLineBytes {
-			nb := make([]byte, min(2*len(sc.buf), MaxLineBytes))
+		if len(sc.buf) <= MaxLineBytes { // a line of MaxLineBytes and its "\n" fit
+			nb := make([]byte, min(2*len(sc.buf), MaxLineBytes+1))
 			copy(nb, sc.buf[:sc.end])
 			sc.buf = nb
 		} else {

@@ -261,7 +261,7 @@ func NewDocument(s *aggregate.Summary, opts Options) *Document {
 		span := s.Last.Sub(s.First)
 		t := &TimeJSON{First: s.First.UTC(), Last: s.Last.UTC(), DurationMs: ms(span)}
 		if span > 0 {
-			t.RequestsPerSec = round3(float64(s.Total.Count) / span.Seconds())
+			t.RequestsPerSec = round3(s.Rate)
 		}
 		d.Time = t
 	}

@@ -19,6 +19,7 @@ type RecordJSON struct {
 	DurationMs ms         `json:"durationMs"`
 	Phases     []Phase    `json:"phases,omitempty"`
 	Cold       bool       `json:"cold"`
+	Source     string     `json:"source"` // the logger that printed it: next, json, morgan…
 	File       string     `json:"file"`
 	Line       int        `json:"line"`
 }
@@ -30,7 +31,7 @@ func WriteRecord(w io.Writer, r aggregate.Request) error {
 	j := requestJSON(r.Record)
 	rec := RecordJSON{
 		Time: j.Time, Method: j.Method, Path: j.Path, Route: r.Key.Route, Status: j.Status,
-		DurationMs: j.DurationMs, Phases: j.Phases, Cold: r.Cold, File: j.File, Line: j.Line,
+		DurationMs: j.DurationMs, Phases: j.Phases, Cold: r.Cold, Source: string(r.Record.Source), File: j.File, Line: j.Line,
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)

@@ -140,7 +140,7 @@ func timeSpan(s *aggregate.Summary) (string, bool) {
 	span := last.Sub(first)
 	out := first.Format("2006-01-02 15:04:05Z") + " → " + last.Format(layout)
 	if span > 0 {
-		out += fmt.Sprintf(" (%s, %s req/s)", Human(span), strconv.FormatFloat(round3(float64(s.Total.Count)/span.Seconds()), 'f', -1, 64))
+		out += fmt.Sprintf(" (%s, %s req/s)", Human(span), strconv.FormatFloat(round3(s.Rate), 'f', -1, 64))
 	}
 	return out, true
 }
