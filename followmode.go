@@ -254,14 +254,20 @@ func (v *view) draw(now time.Time) {
 func (v *view) frame(now time.Time, width, height int) {
 	snap := v.live.snapshot(-1)
 	var frame bytes.Buffer
-	status := fmt.Sprintf("following %s · %s lines", strings.Join(v.names, ", "), groupInt(snap.lines))
+	status := fmt.Sprintf("following %s · %s lines", strings.Join(v.names, ", "), report.Thousands(snap.lines))
 	if !snap.lastRequest.IsZero() {
 		status += fmt.Sprintf(" · last request %s ago", now.Sub(snap.lastRequest).Round(time.Second))
 	}
 	status += " · Ctrl-C for the final summary"
 	var body bytes.Buffer
 	if v.route != "" {
-		writeRouteDetail(&body, snap, v.route, width)
+		var recent []report.Recent
+		for _, m := range snap.recent {
+			if m.Route == v.route {
+				recent = append(recent, report.Recent{Time: m.Timestamp, Method: m.Method, Path: m.Path, Status: m.Status, Duration: m.Duration})
+			}
+		}
+		report.WriteRoute(&body, snap.s, v.route, recent[max(0, len(recent)-20):], report.Options{Color: v.color, Width: width})
 	} else {
 		report.WriteTable(&body, snap.s, report.Options{Color: v.color, Width: width})
 	}
@@ -270,7 +276,7 @@ func (v *view) frame(now time.Time, width, height int) {
 		lines = lines[:n]
 	}
 	frame.WriteString(home)
-	frame.WriteString(truncateVisible(status, width) + clearLine + "\n")
+	frame.WriteString(report.Fit(status, width) + clearLine + "\n")
 	for _, line := range lines {
 		frame.WriteString(line + clearLine + "\n")
 	}
@@ -303,55 +309,6 @@ func (v *view) final(s *aggregate.Summary, width int) error {
 		return v.snapshotLine(s)
 	}
 	return v.write(v.out, s, report.Options{Color: v.color, Width: width, Version: version()})
-}
-
-// writeRouteDetail writes one route's statistics and its latest requests.
-func writeRouteDetail(w io.Writer, snap snapshot, route string, width int) {
-	fmt.Fprintf(w, "route %s\n\n", route)
-	found := false
-	for _, r := range snap.s.Routes {
-		if r.Route != route {
-			continue
-		}
-		found = true
-		label := r.Route
-		if r.Method != "" {
-			label = r.Method + " " + r.Route
-		}
-		fmt.Fprintf(w, "%-30s count %d · slow %d · 5xx %d · cold %d\n", label, r.Count, r.Slow, r.Errors, r.Cold)
-		fmt.Fprintf(w, "%-30s p50 %s · p95 %s · p99 %s · min %s · max %s · mean %s\n", "",
-			report.Human(r.P50), report.Human(r.P95), report.Human(r.P99), report.Human(r.Min), report.Human(r.Max), report.Human(r.Mean))
-	}
-	if !found {
-		fmt.Fprintf(w, "no requests for %s yet\n", route)
-	}
-	fmt.Fprintf(w, "\nlatest requests\n")
-	n := 0
-	for i := len(snap.recent) - 1; i >= 0 && n < 20; i-- {
-		m := snap.recent[i]
-		if m.Route != route && !aggregate.ParsePattern(route).Match(m.Route) {
-			continue
-		}
-		n++
-		fmt.Fprintf(w, "%s  %7s  %-7s %s %d\n", m.Timestamp, report.Human(m.Duration), m.Method, truncateVisible(m.Path, width-50), m.Status)
-	}
-}
-
-// truncateVisible cuts s to n runes.
-func truncateVisible(s string, n int) string {
-	r := []rune(s)
-	if n < 1 || len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
-
-func groupInt(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 // termWidthOf returns the width of the terminal w writes to, or 0.

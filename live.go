@@ -64,7 +64,7 @@ func (l *live) add(ev *parser.Event, now time.Time) {
 			Timestamp: t.UTC().Format(time.RFC3339Nano),
 			Method:    r.Method,
 			Path:      r.Path,
-			Route:     r.Route,
+			Route:     l.agg.GroupRoute(r.Route),
 			Duration:  r.Duration,
 			Status:    r.Status,
 			Slow:      r.Duration > l.slow,
@@ -117,7 +117,7 @@ type metric struct {
 	Timestamp string        `json:"timestamp"`
 	Method    string        `json:"method"`
 	Path      string        `json:"path"`
-	Route     string        `json:"-"`
+	Route     string        `json:"-"` // grouped, as the summary counts it
 	Duration  time.Duration `json:"-"`
 	Status    int           `json:"status"`
 	Slow      bool          `json:"slow"`

@@ -280,3 +280,32 @@ func TestOtherSources(t *testing.T) {
 		t.Errorf("slowest request source %q", doc.SlowestRequests[0].Source)
 	}
 }
+
+func TestWriteRoute(t *testing.T) {
+	s := summaryOf(t, " GET /api/users/42 200 in 145ms\n GET /api/users/7 500 in 2.5s\n GET /other 200 in 1ms\n")
+	var b strings.Builder
+	recent := []Recent{
+		{Time: "2026-11-28T10:00:00Z", Method: "GET", Path: "/api/users/42", Status: 200, Duration: 145 * time.Millisecond},
+		{Time: "2026-11-28T10:00:01Z", Method: "GET", Path: "/api/users/7", Status: 500, Duration: 2500 * time.Millisecond},
+	}
+	if err := WriteRoute(&b, s, "/api/users/[id]", recent, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"GET /api/users/[id]      2 requests · 1 slow · 1 5xx · 0 cold\n",
+		"p50 2.5s · p95 2.5s",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("WriteRoute lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Index(out, "/api/users/7") > strings.Index(out, "/api/users/42 ") {
+		t.Errorf("latest requests not newest first:\n%s", out)
+	}
+	b.Reset()
+	WriteRoute(&b, s, "/nope", nil, Options{})
+	if !strings.Contains(b.String(), "no requests for /nope yet") {
+		t.Errorf("unknown route:\n%s", b.String())
+	}
+}

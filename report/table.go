@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/reqstats/reqstats/aggregate"
@@ -195,6 +196,12 @@ func visibleLen(s string) int {
 	}
 	return n
 }
+
+// Fit cuts s to n columns, marking the cut with "…".
+func Fit(s string, n int) string { return fit(s, n) }
+
+// Thousands writes n with thousands separators: 12,345.
+func Thousands(n int) string { return group(n) }
 
 // fit cuts s to n columns, marking the cut with "…".
 func fit(s string, n int) string {
@@ -414,4 +421,40 @@ func (t *table) budgets(s *aggregate.Summary) {
 		line = t.paint(sgrRed, line)
 	}
 	t.printf("%s\n", line)
+}
+
+// Recent is one of a route's latest requests, for WriteRoute.
+type Recent struct {
+	Time     string // as the log or the clock gave it
+	Method   string
+	Path     string
+	Status   int
+	Duration time.Duration
+}
+
+// WriteRoute writes one route in detail, as follow mode's --route shows
+// it: the route's statistics, then its latest requests, newest first.
+func WriteRoute(w io.Writer, s *aggregate.Summary, route string, recent []Recent, opts Options) error {
+	t := &table{w: bufio.NewWriter(w), color: opts.Color, width: max(opts.Width, 72)}
+	t.printf("%s\n\n", t.paint(sgrBold, "route "+route))
+	found := false
+	for _, r := range s.Routes {
+		if r.Route != route {
+			continue
+		}
+		found = true
+		t.printf("%-24s %s requests · %d slow · %d 5xx · %d cold\n", fit(routeLabel(r.Key), 24), group(r.Count), r.Slow, r.Errors, r.Cold)
+		t.printf("%-24s p50 %s · p95 %s · p99 %s · min %s · max %s · mean %s\n", "",
+			Human(r.P50), Human(r.P95), Human(r.P99), Human(r.Min), Human(r.Max), Human(r.Mean))
+	}
+	if !found {
+		t.printf("no requests for %s yet\n", route)
+	}
+	t.title("Latest requests")
+	pathW := max(t.width-len("2006-01-02T15:04:05.000Z")-7-7-3-4, 12)
+	for i := len(recent) - 1; i >= 0; i-- {
+		r := recent[i]
+		t.printf("%s %7s %-7s %-*s %d\n", r.Time, Human(r.Duration), r.Method, pathW, fit(r.Path, pathW), r.Status)
+	}
+	return t.w.Flush()
 }
