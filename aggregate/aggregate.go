@@ -116,6 +116,9 @@ type Aggregator struct {
 	// pendGen counts the compiles added to the sets' pending lists.
 	pendGen uint64
 
+	// kept counts the distinct durations the samples keep (see maxKept).
+	kept int
+
 	dev      Dev
 	storeIdx map[string]int
 
@@ -453,6 +456,9 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	} else {
 		s.warm.add(rec.Duration, rec.Status, slow, cold)
 	}
+	if a.kept > maxKept {
+		a.shrink()
+	}
 
 	a.seq++
 	if a.windowed() {
@@ -499,10 +505,48 @@ func (a *Aggregator) route(s *set, rk rawKey) *route {
 	}
 	if r == nil {
 		r = &route{key: key}
+		r.all.kept, r.cold.kept = &a.kept, &a.kept
 		s.routes[key] = r
 		s.order = append(s.order, r)
 	}
 	return r
+}
+
+// shrink coarsens the largest samples until the distinct values kept are
+// well under maxKept: first those of the app's loggers, whose float
+// milliseconds make every value distinct, and Next's only when they alone
+// are too many.
+func (a *Aggregator) shrink() {
+	for a.kept > maxKept*3/4 {
+		big := a.largest(false)
+		if big == nil {
+			big = a.largest(true)
+		}
+		if big == nil {
+			return
+		}
+		big.coarser()
+	}
+}
+
+// largest returns the sample with the most distinct values, of Next's
+// sets or of the others, or nil when none has more than a few.
+func (a *Aggregator) largest(next bool) *sample {
+	var big *sample
+	for _, s := range a.setOrder {
+		if (s.source == string(parser.SourceNext)) != next {
+			continue
+		}
+		for _, r := range s.order {
+			for _, x := range [...]*sample{&r.all, &r.cold} {
+				x.flush()
+				if len(x.runs) > 16 && (big == nil || len(x.runs) > len(big.runs)) {
+					big = x
+				}
+			}
+		}
+	}
+	return big
 }
 
 // GroupRoute returns the route a request path is counted under.
@@ -551,17 +595,18 @@ func (a *Aggregator) Summary() *Summary {
 	p, name := a.primary()
 	all, cold := p.samples()
 	s := &Summary{
-		Source:    name,
-		Slow:      a.opts.Slow,
-		Method:    a.opts.Method,
-		Grouping:  a.opts.Grouping,
-		Rules:     len(a.opts.Rules),
-		AppRoutes: len(a.grouper.routes),
-		Total:     a.stats(&p.total, &all, nil),
-		Dev:       a.dev,
-		Input:     a.input,
-		First:     p.first,
-		Last:      p.last,
+		Source:     name,
+		Slow:       a.opts.Slow,
+		Method:     a.opts.Method,
+		Grouping:   a.opts.Grouping,
+		Rules:      len(a.opts.Rules),
+		AppRoutes:  len(a.grouper.routes),
+		Total:      a.stats(&p.total, &all, nil),
+		Resolution: all.res,
+		Dev:        a.dev,
+		Input:      a.input,
+		First:      p.first,
+		Last:       p.last,
 	}
 	for _, o := range a.setOrder {
 		if o != p {

@@ -23,6 +23,29 @@ type sample struct {
 	runs []bin           // distinct values, ascending, with their counts (never 0)
 	buf  []time.Duration // added since the last flush, unsorted
 	n    int
+	// res is the resolution the values are kept at: 0 while every value
+	// is kept exactly. See maxKept.
+	res time.Duration
+	// kept, when set, counts the distinct values of all the samples that
+	// share it.
+	kept *int
+}
+
+// maxKept bounds the distinct values all of an Aggregator's samples keep
+// together. Next prints whole milliseconds (or microseconds below one), so
+// its samples stay far below it; but app loggers print float milliseconds
+// ("responseTime":4051.0434999987483) whose every value is new. Past the
+// bound the largest sample, an app logger's first, keeps its values at a
+// resolution ten times coarser, truncating, until all fit: memory stays
+// flat, and the Summary says how exact its percentiles are.
+const maxKept = 1 << 19
+
+// quantize truncates d to the resolution res (0: exact).
+func quantize(d, res time.Duration) time.Duration {
+	if res <= 1 {
+		return d
+	}
+	return d - d%res
 }
 
 // minFlush is the least a sample's buffer holds before it is merged; a
@@ -30,7 +53,7 @@ type sample struct {
 const minFlush = 64
 
 func (s *sample) add(d time.Duration) {
-	s.buf = append(s.buf, d)
+	s.buf = append(s.buf, quantize(d, s.res))
 	s.n++
 	if len(s.buf) >= max(minFlush, len(s.runs)) {
 		s.flush()
@@ -81,6 +104,38 @@ func (s *sample) flush() {
 		s.runs = s.runs[:len(s.runs)-gap]
 	}
 	s.buf = s.buf[:0]
+	s.count(old)
+}
+
+// count adds to kept how the number of distinct values changed from was.
+func (s *sample) count(was int) {
+	if s.kept != nil {
+		*s.kept += len(s.runs) - was
+	}
+}
+
+// coarser keeps the sample's values at a resolution ten times coarser.
+func (s *sample) coarser() {
+	s.flush()
+	was := len(s.runs)
+	s.res = max(s.res*10, 10)
+	s.runs = coarsen(s.runs, s.res)
+	s.count(was)
+}
+
+// coarsen truncates the sorted values of runs to res, in place, adding up
+// the counts of values that become equal.
+func coarsen(runs []bin, res time.Duration) []bin {
+	out := runs[:0]
+	for _, b := range runs {
+		b.v = quantize(b.v, res)
+		if k := len(out) - 1; k >= 0 && out[k].v == b.v {
+			out[k].n += b.n
+		} else {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // mergeSamples returns the union of samples, sorting once rather than
@@ -92,25 +147,23 @@ func mergeSamples(ss []*sample) sample {
 		s.flush()
 		size += len(s.runs)
 		m.n += s.n
+		m.res = max(m.res, s.res)
 	}
 	runs := make([]bin, 0, size)
 	for _, s := range ss {
-		runs = append(runs, s.runs...)
-	}
-	slices.SortFunc(runs, func(a, b bin) int { return int64cmp(int64(a.v), int64(b.v)) })
-	for _, b := range runs {
-		if k := len(m.runs) - 1; k >= 0 && m.runs[k].v == b.v {
-			m.runs[k].n += b.n
-		} else {
-			m.runs = append(m.runs, b)
+		for _, b := range s.runs {
+			runs = append(runs, bin{quantize(b.v, m.res), b.n})
 		}
 	}
+	slices.SortFunc(runs, func(a, b bin) int { return int64cmp(int64(a.v), int64(b.v)) })
+	m.runs = coarsen(runs, m.res)
 	return m
 }
 
 // remove takes out one d that add put in.
 func (s *sample) remove(d time.Duration) {
 	s.flush()
+	d = quantize(d, s.res)
 	i, ok := slices.BinarySearchFunc(s.runs, d, func(b bin, d time.Duration) int { return int64cmp(int64(b.v), int64(d)) })
 	if !ok {
 		return
@@ -119,6 +172,7 @@ func (s *sample) remove(d time.Duration) {
 		s.runs[i].n--
 	} else {
 		s.runs = slices.Delete(s.runs, i, i+1)
+		s.count(len(s.runs) + 1)
 	}
 	s.n--
 }
@@ -137,14 +191,18 @@ func (s *sample) bins(minus *sample) []bin {
 		return slices.Clone(s.runs)
 	}
 	minus.flush()
+	sub := minus.runs
+	if minus.res < s.res { // s grew coarser: count minus at s's resolution
+		sub = coarsen(slices.Clone(sub), s.res)
+	}
 	bs := make([]bin, 0, len(s.runs))
 	j := 0
 	for _, b := range s.runs {
-		for j < len(minus.runs) && minus.runs[j].v < b.v {
+		for j < len(sub) && sub[j].v < b.v {
 			j++
 		}
-		if j < len(minus.runs) && minus.runs[j].v == b.v {
-			b.n -= minus.runs[j].n
+		if j < len(sub) && sub[j].v == b.v {
+			b.n -= sub[j].n
 		}
 		if b.n > 0 {
 			bs = append(bs, b)

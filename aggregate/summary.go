@@ -46,11 +46,16 @@ type Summary struct {
 	// name): when Next and the app both log each request, the app's lines.
 	Others []SourceSummary
 
-	Slow      time.Duration // the slow threshold: slower than this is slow
-	Method    Method        // the percentile definition
-	Grouping  Grouping
-	Rules     int // how many --group-rule rules applied
-	AppRoutes int // how many of the app's own routes grouped paths
+	Slow time.Duration // the slow threshold: slower than this is slow
+	// Resolution is how exact the durations behind the percentiles are: 0
+	// when every duration was kept as printed, else the step they were
+	// truncated to because a source printed too many distinct ones (see
+	// maxDistinct in sample.go).
+	Resolution time.Duration
+	Method     Method // the percentile definition
+	Grouping   Grouping
+	Rules      int // how many --group-rule rules applied
+	AppRoutes  int // how many of the app's own routes grouped paths
 
 	Total Stats
 	Warm  Stats // Total without its cold requests

@@ -2,6 +2,8 @@ package aggregate
 
 import (
 	"fmt"
+
+	"github.com/reqstats/reqstats/parser"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -80,5 +82,80 @@ func TestMaxRoutes(t *testing.T) {
 	}
 	if strings.Join(got, " ") != "[other]=7 /scan/a=2 /scan/b=1 /scan/c=1" || s.Capped != 7 || s.MaxRoutes != 3 || s.Total.Count != 11 {
 		t.Errorf("routes %v capped %d", got, s.Capped)
+	}
+}
+
+// TestSampleCoarsens: a sample made coarser counts every value it had,
+// truncates them to its resolution, and still subtracts a finer subset.
+func TestSampleCoarsens(t *testing.T) {
+	var s, cold sample
+	n := 30000
+	for i := 0; i < n; i++ {
+		d := time.Duration(i)*time.Microsecond + 123*time.Nanosecond // float-like values, all distinct
+		s.add(d)
+		if i%1000 == 0 {
+			cold.add(d)
+		}
+	}
+	s.coarser()
+	s.coarser()
+	s.coarser() // 1µs
+	s.coarser() // 10µs
+	bs := s.bins(nil)
+	if s.res != 10*time.Microsecond || len(bs) != n/10 {
+		t.Fatalf("resolution %v, %d distinct values; want 10µs, %d", s.res, len(bs), n/10)
+	}
+	total := 0
+	for _, b := range bs {
+		total += b.n
+		if b.v%s.res != 0 {
+			t.Fatalf("value %v not truncated to %v", b.v, s.res)
+		}
+	}
+	if total != n || s.n != n {
+		t.Errorf("counted %d (n %d), want %d", total, s.n, n)
+	}
+	want := time.Duration(n/2) * time.Microsecond
+	if got := percentile(bs, n, 0.5, Endpoint); got != want-want%s.res {
+		t.Errorf("p50 %v, want %v truncated to %v", got, want, s.res)
+	}
+	warm := 0
+	for _, b := range s.bins(&cold) {
+		warm += b.n
+	}
+	if warm != n-cold.n {
+		t.Errorf("all minus cold: %d, want %d", warm, n-cold.n)
+	}
+}
+
+// TestAggregatorBoundsDistinct feeds more distinct durations than maxKept:
+// the largest sample (floats from an app logger) grows coarser, the Next
+// route's stays exact, and every request is counted.
+func TestAggregatorBoundsDistinct(t *testing.T) {
+	a := New(Options{Source: SourceAll, ByMethod: true})
+	n := maxKept + maxKept/2
+	for i := 0; i < n; i++ {
+		ev := parser.Event{Kind: parser.KindRequest, Request: parser.Record{
+			Source: parser.SourceJSON, Method: "GET", Path: "/float", Route: "/float", Status: 200,
+			Duration: time.Duration(i)*time.Microsecond + 7*time.Nanosecond,
+		}}
+		a.Add(&ev)
+		if i%100 == 0 {
+			ev.Request.Source, ev.Request.Route, ev.Request.Path = parser.SourceNext, "/ms", "/ms"
+			ev.Request.Duration = time.Duration(i%5000) * time.Millisecond
+			a.Add(&ev)
+		}
+	}
+	if a.kept > maxKept {
+		t.Errorf("%d distinct values kept, bound %d", a.kept, maxKept)
+	}
+	s := a.Summary()
+	if s.Total.Count != n+n/100+1 || s.Resolution == 0 {
+		t.Errorf("count %d resolution %v", s.Total.Count, s.Resolution)
+	}
+	for _, r := range s.Routes {
+		if r.Route == "/ms" && r.Max != 4900*time.Millisecond {
+			t.Errorf("the Next route's max is %v, want exactly 4.9s", r.Max)
+		}
 	}
 }

@@ -45,10 +45,13 @@ type Settings struct {
 	Source           string `json:"source"`
 	SlowThresholdMs  ms     `json:"slowThresholdMs"`
 	PercentileMethod string `json:"percentileMethod"`
-	Grouping         string `json:"grouping"`
-	GroupRules       int    `json:"groupRules"`
-	AppRoutes        int    `json:"appRoutes"`
-	MaxRoutes        int    `json:"maxRoutes"`
+	// ResolutionMs is the step durations were truncated to when a source
+	// printed too many distinct ones; 0 when they are exact as printed.
+	ResolutionMs ms     `json:"resolutionMs"`
+	Grouping     string `json:"grouping"`
+	GroupRules   int    `json:"groupRules"`
+	AppRoutes    int    `json:"appRoutes"`
+	MaxRoutes    int    `json:"maxRoutes"`
 	// RoutesCapped counts the requests of new routes past MaxRoutes,
 	// counted under the route "[other]".
 	RoutesCapped int `json:"routesCapped"`
@@ -198,6 +201,7 @@ func NewDocument(s *aggregate.Summary, opts Options) *Document {
 			Source:           s.Source,
 			SlowThresholdMs:  ms(s.Slow),
 			PercentileMethod: s.Method.String(),
+			ResolutionMs:     ms(s.Resolution),
 			Grouping:         s.Grouping.String(),
 			GroupRules:       s.Rules,
 			AppRoutes:        s.AppRoutes,

@@ -162,6 +162,9 @@ func (t *table) totals(s *aggregate.Summary) {
 		t.printf("%-6s %s\n", "time", span)
 	}
 	note := fmt.Sprintf("percentiles: %s · min %s", methodNote(s.Method), Human(st.Min))
+	if s.Resolution > 1 {
+		note += " · durations kept to " + Human(s.Resolution) + " (too many distinct ones to keep each)"
+	}
 	if s.AppRoutes > 0 {
 		note += fmt.Sprintf(" · %s from the app", plural(s.AppRoutes, "route"))
 	}
