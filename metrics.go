@@ -57,8 +57,8 @@ func newPromMetrics(l *live, slow float64) *promMetrics {
 // observe counts one request; it is the aggregator's OnRequest hook.
 func (m *promMetrics) observe(r aggregate.Request) {
 	class := "none"
-	if s := r.Record.Status; s >= 100 && s <= 599 {
-		class = strconv.Itoa(s/100) + "xx"
+	if c := aggregate.StatusClass(r.Record.Status); c > 0 {
+		class = strconv.Itoa(c) + "xx"
 	}
 	m.requests.WithLabelValues(string(r.Record.Source), r.Record.Method, r.Key.Route, class).Inc()
 	secs := r.Record.Duration.Seconds()

@@ -193,14 +193,20 @@ func (c *counts) add(d time.Duration, status int, slow, cold bool) {
 	if cold {
 		c.cold++
 	}
-	class := status / 100
-	if class < 1 || class > 5 {
-		class = 0
-	}
+	class := StatusClass(status)
 	c.status[class]++
 	if class == 5 {
 		c.errors++
 	}
+}
+
+// StatusClass returns the class of an HTTP status, 2 for 2xx, or 0 when
+// there is none (a logger that printed no status).
+func StatusClass(status int) int {
+	if class := status / 100; class >= 1 && class <= 5 {
+		return class
+	}
+	return 0
 }
 
 // New returns an Aggregator for opts.

@@ -129,10 +129,7 @@ func (c *counts) remove(d time.Duration, status int, slow, cold bool) {
 	if cold {
 		c.cold--
 	}
-	class := status / 100
-	if class < 1 || class > 5 {
-		class = 0
-	}
+	class := StatusClass(status)
 	c.status[class]--
 	if class == 5 {
 		c.errors--
