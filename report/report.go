@@ -86,7 +86,8 @@ func Millis(d time.Duration) string {
 }
 
 // Human formats d with three significant digits in the largest unit that
-// keeps it at least 1: "850µs", "1.84ms", "145ms", "2.35s", "2m12s".
+// keeps it at least 1: "850µs", "1.84ms", "145ms", "2.35s", "2m12s",
+// "3h05m", "27d10h".
 func Human(d time.Duration) string {
 	switch {
 	case d == 0:
@@ -99,6 +100,14 @@ func Human(d time.Duration) string {
 		return sig3(float64(d)/1e6) + "ms"
 	case d < time.Minute:
 		return sig3(float64(d)/1e9) + "s"
+	}
+	switch {
+	case d >= 48*time.Hour:
+		d = d.Round(time.Hour)
+		return fmt.Sprintf("%dd%02dh", d/(24*time.Hour), d%(24*time.Hour)/time.Hour)
+	case d >= time.Hour:
+		d = d.Round(time.Minute)
+		return fmt.Sprintf("%dh%02dm", d/time.Hour, d%time.Hour/time.Minute)
 	}
 	d = d.Round(time.Second)
 	m, s := d/time.Minute, (d%time.Minute)/time.Second

@@ -70,6 +70,8 @@ func TestMillisAndHuman(t *testing.T) {
 		{850 * time.Microsecond, "0.85", "850µs"},
 		{4100 * time.Millisecond, "4100", "4.1s"},
 		{132 * time.Second, "132000", "2m12s"},
+		{3*time.Hour + 5*time.Minute + 20*time.Second, "11120000", "3h05m"},
+		{27*24*time.Hour + 10*time.Hour + 29*time.Minute, "2370540000", "27d10h"},
 		{time.Nanosecond, "0.000001", "1ns"},
 		{0, "0", "0"},
 	}

@@ -245,7 +245,7 @@ func (t *table) topRoutes(s *aggregate.Summary) {
 
 func (t *table) volume(s *aggregate.Summary) {
 	t.title("Busiest routes")
-	n := min(len(s.Routes), 10)
+	n := min(len(s.Routes), max(len(s.Top), 10)) // --top more, if asked
 	nameW := min(32, t.width/3)
 	countW := len(group(s.Routes[0].Count))
 	barW := t.width - nameW - countW - 3
