@@ -293,7 +293,7 @@ func (t *table) dev(s *aggregate.Summary) {
 	in := &s.Input
 	var lines []string
 	if d.Compiles > 0 || d.Starts > 0 {
-		l := fmt.Sprintf("compiles     %s · server starts %s", group(d.Compiles), group(d.Starts))
+		l := fmt.Sprintf("compiles     %s (Compiling and Compiled lines) · server starts %s", group(d.Compiles), group(d.Starts))
 		if d.Starts > 1 {
 			l += fmt.Sprintf(" (%s)", plural(d.Starts-1, "restart"))
 		}
