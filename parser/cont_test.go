@@ -6,8 +6,8 @@ import (
 )
 
 func TestContainsAt(t *testing.T) {
-	needles := [][]byte{needleCompile, needleStore, needleServer, needleTok, koaOut}
-	lines := []string{"", "p", "ompil", "xompil", "ompilx", "om pil", "compile", "metrics", "etric", "- ready started server on", "started serve", "took ", "it took 5s", "tookk ", "-->", "->", "<-- --> x", "--", ">"}
+	needles := [][]byte{needleCompile, spaceIn, needleServer, needleTok, koaOut}
+	lines := []string{"", "p", "ompil", "xompil", "ompilx", "om pil", "compile", "metrics", "etric", " in ", "min ", " i n", "- ready started server on", "started serve", "took ", "it took 5s", "tookk ", "-->", "->", "<-- --> x", "--", ">"}
 	for _, l := range lines {
 		for _, n := range needles {
 			for k := range n {

@@ -153,7 +153,8 @@ var (
 	needleServer  = []byte("started server")
 	needleMetric  = []byte("RECORDED")
 	needleSlow    = []byte("SLOW REQUEST")
-	needleStore   = []byte("etrics") // metricsStoreSize, Metrics cleared
+	needleSize    = []byte("StoreSize:")      // metricsStoreSize: 0
+	needleCleared = []byte("Metrics cleared") // [performance-logger] Metrics cleared from memory
 )
 
 // Hints: what the cheap test finds in a line, so that only the readers
@@ -203,7 +204,7 @@ func (h *hints) mayMatch() bool {
 func (p *Parser) test(hint uint8, line []byte) bool {
 	switch hint {
 	case hintNext:
-		return bytes.Contains(line, spaceIn) || endsWithStatus(line)
+		return containsAt(line, spaceIn, 2) || endsWithStatus(line) // 'n', not the common ' '
 	case hintObject:
 		return p.objects && bytes.IndexByte(line, '{') >= 0
 	case hintText:
@@ -211,8 +212,11 @@ func (p *Parser) test(hint uint8, line []byte) bool {
 	case hintCompile:
 		return containsAt(line, needleCompile, 2) // 'p'
 	case hintOther:
+		// Upper-case first bytes are rare in logs: bytes.Contains looks
+		// for them first.
 		return bytes.Contains(line, needleMetric) || bytes.Contains(line, needleSlow) ||
-			containsAt(line, needleStore, 4) || containsAt(line, needleServer, 10) // 'c', 'v'
+			bytes.Contains(line, needleSize) || bytes.Contains(line, needleCleared) ||
+			containsAt(line, needleServer, 10) // 'v'
 	case hintPattern:
 		return p.patterns && hasDigit(line)
 	}
