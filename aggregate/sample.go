@@ -114,12 +114,15 @@ func (s *sample) count(was int) {
 	}
 }
 
-// coarser keeps the sample's values at a resolution ten times coarser.
+// coarser keeps the sample's values at a resolution ten times coarser,
+// and gives back the memory the longer list held: otherwise every sample
+// that was once the largest would keep its peak size.
 func (s *sample) coarser() {
 	s.flush()
 	was := len(s.runs)
 	s.res = max(s.res*10, 10)
-	s.runs = coarsen(s.runs, s.res)
+	s.runs = slices.Clone(coarsen(s.runs, s.res))
+	s.buf = nil
 	s.count(was)
 }
 

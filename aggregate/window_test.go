@@ -159,3 +159,19 @@ func TestAggregatorBoundsDistinct(t *testing.T) {
 		}
 	}
 }
+
+// TestCoarserGivesBackMemory: a coarsened sample keeps no more room than
+// its fewer values need.
+func TestCoarserGivesBackMemory(t *testing.T) {
+	var s sample
+	for i := 0; i < 100000; i++ {
+		s.add(time.Duration(i) * time.Microsecond)
+	}
+	s.flush()
+	for range 4 { // 10ns, 100ns, 1µs: no change; 10µs: a tenth
+		s.coarser()
+	}
+	if len(s.runs) != 10000 || cap(s.runs) > 2*len(s.runs) || cap(s.buf) != 0 {
+		t.Errorf("%d values in room for %d, buffer room %d", len(s.runs), cap(s.runs), cap(s.buf))
+	}
+}
