@@ -39,8 +39,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -100,11 +98,19 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the log (and its sidecar) for reuse by later runs")
 	runs := flag.Int("runs", 3, "timed runs per tool")
 	verify := flag.Bool("verify", false, "after timing, run reqstats once more and print its JSON next to the generator's counts")
+	genOnly := flag.Bool("generate-only", false, "only generate the log (the bench runs itself so to keep its own memory small)")
 	flag.Parse()
 	size, err := parseSize(*sizeFlag)
 	if err != nil || size <= 0 || *runs < 1 {
 		log("bad -size %q or -runs %d: %v", *sizeFlag, *runs, err)
 		os.Exit(2)
+	}
+	if *genOnly {
+		if _, err := ensureLog(*file, size, *seed); err != nil {
+			log("%v", err)
+			os.Exit(1)
+		}
+		return
 	}
 	code, err := run(*file, size, *seed, *keep, *runs, *verify)
 	if err != nil {
@@ -118,6 +124,15 @@ func main() {
 
 // run does the whole benchmark and returns the exit code.
 func run(file string, size, seed int64, keep bool, runs int, verify bool) (int, error) {
+	// Generate in a child process: a child's rusage Maxrss on Linux counts
+	// the memory it shared with this process before exec (Go starts
+	// children with vfork), so the generator's heap, grown here, would be
+	// charged to reqstats.
+	gen := exec.Command(os.Args[0], "-generate-only", "-file", file, "-size", strconv.FormatInt(size, 10)+"B", "-seed", strconv.FormatInt(seed, 10))
+	gen.Stdout, gen.Stderr = os.Stdout, os.Stderr
+	if err := gen.Run(); err != nil {
+		return 1, fmt.Errorf("generate: %w", err)
+	}
 	m, err := ensureLog(file, size, seed)
 	if err != nil {
 		return 1, err
@@ -142,13 +157,6 @@ func run(file string, size, seed int64, keep bool, runs int, verify bool) (int, 
 	if buildErr != nil {
 		fmt.Printf("reqstats build FAILED: %v\n(timing wc and grep only)\n", buildErr)
 	}
-
-	// Children start as a copy of this process (fork, or vfork sharing
-	// its memory until exec), and Linux counts that in their rusage
-	// Maxrss: after generating a large log here, reqstats would be
-	// charged for the generator's heap. Give that memory back first.
-	runtime.GC()
-	debug.FreeOSMemory()
 
 	t0 := time.Now()
 	n, err := warm(file)
