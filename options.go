@@ -74,6 +74,7 @@ Examples:
   reqstats -o json logs/*.log.gz > summary.json
   reqstats --slow 500ms --top 20 --exclude '/api/health' dev-server.log
   reqstats --fail-on 'p95>800ms' --step-summary -o markdown server.log   # in CI
+  reqstats -f dev-server.log --serve 9464   # live view, and the endpoint served again
 
 Flags:
 `
@@ -96,7 +97,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.StringVar(&raw.method, "percentile-method", "endpoint", "endpoint (x[floor(n·p)], as the in-app endpoint), nearest-rank or linear")
 	fs.StringVar(&raw.group, "group", "", "route grouping: auto (ids become [id]) or none (raw paths); default auto, none for -o api")
 	fs.StringArrayVar(&raw.rules, "group-rule", nil, "rewrite paths: 'REGEX=REPLACEMENT' (repeatable), e.g. '^/blog/[^/]+=/blog/[slug]'")
-	fs.BoolVar(&raw.byMethod, "by-method", true, "one route per method and path (default true, false for -o api)")
+	fs.BoolVar(&raw.byMethod, "by-method", true, "one route per method and path (-o api merges methods unless this is given)")
 	fs.StringArrayVar(&raw.include, "include", nil, "count only paths matching this glob (repeatable; * within a segment, ** across)")
 	fs.StringArrayVar(&raw.exclude, "exclude", nil, "leave out paths matching this glob (repeatable)")
 	fs.BoolVar(&o.agg.KeepInternal, "keep-internal", false, "count Next's own requests (/_next/**, /__nextjs**, *.hot-update.json)")
