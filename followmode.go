@@ -48,7 +48,7 @@ func runFollow(ctx context.Context, o *options, names []string, stdin io.Reader,
 	var hooks []func(aggregate.Request)
 	var prom *promMetrics
 	if o.follow.serve != "" {
-		prom = newPromMetrics(nil, o.agg.Slow.Seconds())
+		prom = newPromMetrics()
 		hooks = append(hooks, prom.observe)
 	}
 	var stream *recordStream

@@ -15,22 +15,29 @@ type live struct {
 	agg    *aggregate.Aggregator
 	api    *aggregate.Aggregator // what --serve answers at the endpoint's path; nil for agg
 	recent recentRing
-	slow   time.Duration
 	lines  int
 	files  map[string]int // lines read per input
 	order  []string       // inputs in order of first line
-	// lastRequest is when the last request line arrived (wall clock).
-	lastRequest time.Time
-	malformed   int
+	// now is when the event being added arrived; lastRequest is when the
+	// last counted request did (wall clock).
+	now, lastRequest time.Time
 }
 
+// newLive returns the state for aggregating opts, keeping the last keep
+// requests. It hooks opts.OnRequest, calling the hook already there too,
+// so the requests it keeps are those counted, with the aggregator's own
+// route and slow verdict.
 func newLive(opts aggregate.Options, keep int) *live {
-	return &live{
-		agg:    aggregate.New(opts),
-		recent: recentRing{max: keep},
-		slow:   opts.Slow,
-		files:  make(map[string]int),
+	l := &live{recent: recentRing{max: keep}, files: make(map[string]int)}
+	next := opts.OnRequest
+	opts.OnRequest = func(r aggregate.Request) {
+		l.keep(r)
+		if next != nil {
+			next(r)
+		}
 	}
+	l.agg = aggregate.New(opts)
+	return l
 }
 
 // line counts a line read from file.
@@ -48,32 +55,29 @@ func (l *live) line(file string) {
 func (l *live) add(ev *parser.Event, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.now = now
 	l.agg.Add(ev)
 	if l.api != nil {
 		l.api.Add(ev)
 	}
-	switch ev.Kind {
-	case parser.KindRequest:
-		l.lastRequest = now
-		r := ev.Request
-		t := r.Time
-		if t.IsZero() {
-			t = now
-		}
-		l.recent.add(metric{
-			Timestamp: t.UTC().Format(time.RFC3339Nano),
-			Method:    r.Method,
-			Path:      r.Path,
-			Route:     l.agg.GroupRoute(r.Route),
-			Duration:  r.Duration,
-			Status:    r.Status,
-			Slow:      r.Duration > l.slow,
-			File:      r.File,
-			Line:      r.Line,
-		})
-	case parser.KindMalformed:
-		l.malformed++
+}
+
+// keep remembers a counted request; add holds the lock.
+func (l *live) keep(r aggregate.Request) {
+	l.lastRequest = l.now
+	t := r.Record.Time
+	if t.IsZero() {
+		t = l.now
 	}
+	l.recent.add(metric{
+		Timestamp: t.UTC().Format(time.RFC3339Nano),
+		Method:    r.Record.Method,
+		Path:      r.Record.Path,
+		Route:     r.Key.Route,
+		Duration:  r.Record.Duration,
+		Status:    r.Record.Status,
+		Slow:      r.Slow,
+	})
 }
 
 // summary returns the summary of what was read so far.
@@ -121,8 +125,6 @@ type metric struct {
 	Duration  time.Duration `json:"-"`
 	Status    int           `json:"status"`
 	Slow      bool          `json:"slow"`
-	File      string        `json:"-"`
-	Line      int           `json:"-"`
 }
 
 // recentRing keeps the last max requests.

@@ -20,14 +20,15 @@ type promMetrics struct {
 	duration *prometheus.HistogramVec
 	slow     prometheus.Counter
 	cold     prometheus.Counter
-	slowOver float64 // seconds
 	log      *logCollector
 }
 
 // durationBuckets spans a warm API call to a cold compile, in seconds.
 var durationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120}
 
-func newPromMetrics(l *live, slow float64) *promMetrics {
+// newPromMetrics returns the metrics, with their registry; setLive gives
+// the scrape-time collector the state it reads.
+func newPromMetrics() *promMetrics {
 	m := &promMetrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -47,8 +48,7 @@ func newPromMetrics(l *live, slow float64) *promMetrics {
 			Name: "reqstats_cold_requests_total",
 			Help: "Requests that waited for a compile.",
 		}),
-		slowOver: slow,
-		log:      &logCollector{l: l},
+		log: &logCollector{},
 	}
 	m.reg.MustRegister(m.requests, m.duration, m.slow, m.cold, m.log)
 	return m
@@ -61,9 +61,8 @@ func (m *promMetrics) observe(r aggregate.Request) {
 		class = strconv.Itoa(c) + "xx"
 	}
 	m.requests.WithLabelValues(string(r.Record.Source), r.Record.Method, r.Key.Route, class).Inc()
-	secs := r.Record.Duration.Seconds()
-	m.duration.WithLabelValues(r.Key.Route).Observe(secs)
-	if secs > m.slowOver {
+	m.duration.WithLabelValues(r.Key.Route).Observe(r.Record.Duration.Seconds())
+	if r.Slow {
 		m.slow.Inc()
 	}
 	if r.Cold {

@@ -17,7 +17,7 @@ import (
 // liveFrom feeds a log to a fresh live state, as follow mode does.
 func liveFrom(t *testing.T, opts aggregate.Options, log string) (*live, *promMetrics) {
 	t.Helper()
-	prom := newPromMetrics(nil, opts.Slow.Seconds())
+	prom := newPromMetrics()
 	opts.OnRequest = prom.observe
 	l := newLive(opts, 1000)
 	prom.setLive(l)

@@ -80,12 +80,14 @@ type Options struct {
 }
 
 // Request is a counted request as the Aggregator saw it: the record, the
-// route it was counted under, and whether it waited for a compile. Record
+// route it was counted under, whether it waited for a compile, and whether
+// it was slow. Record
 // and its Phases are only valid during the OnRequest call.
 type Request struct {
 	Record *parser.Record
 	Key    Key
 	Cold   bool
+	Slow   bool // slower than Options.Slow
 }
 
 // SourceAll is Options.Source to merge the requests of every source.
@@ -473,7 +475,7 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 		s.slowest.offer(rec, a.seq, a.opts.Top)
 	}
 	if a.opts.OnRequest != nil && (a.opts.Source == "" || a.opts.Source == SourceAll || a.opts.Source == string(rec.Source)) {
-		a.opts.OnRequest(Request{Record: rec, Key: key, Cold: cold})
+		a.opts.OnRequest(Request{Record: rec, Key: key, Cold: cold, Slow: slow})
 	}
 
 	if t := rec.Time; !t.IsZero() {
