@@ -114,7 +114,7 @@ type Aggregator struct {
 
 	// compiled is the recent compiled routes, copied into a set when it
 	// starts: its first request of a route compiled before waited too.
-	compiled []Pattern
+	compiled []compiled
 	// pendGen counts the compiles added to the sets' pending lists.
 	pendGen uint64
 
@@ -146,7 +146,7 @@ type set struct {
 
 	slowest slowHeap
 
-	pending []Pattern // compiled routes whose first request is still to come
+	pending []compiled // compiled routes whose first request is still to come
 
 	first, last time.Time
 	timed       int // requests counted with a timestamp
@@ -162,9 +162,10 @@ type rawKey struct{ method, route string }
 // hot is what a set learned about one rawKey.
 type hot struct {
 	r *route // nil until a request of it is counted
-	// noMatch is the pending generation at which no pending compile
-	// matched the path: until a compile is added, none will.
-	noMatch uint64
+	// noMatch is the pending generation at which no pending compile of
+	// noMatchFile matched the path: until a compile is added, none will.
+	noMatch     uint64
+	noMatchFile string
 }
 
 // maxHot bounds a set's hot map.
@@ -248,7 +249,7 @@ func (a *Aggregator) Add(ev *parser.Event) {
 		a.addRequest(&ev.Request)
 	case parser.KindCompile:
 		a.dev.Compiles++
-		a.addCompile(ev.Compile.Target)
+		a.addCompile(ev.Compile.Target, ev.File)
 	case parser.KindStart:
 		a.dev.Starts++
 	case parser.KindStoreSize:
@@ -313,14 +314,22 @@ func (a *Aggregator) storeTag(tag string) *StoreTag {
 	return &a.dev.Store[i]
 }
 
+// compiled is a route compiled in one input, whose first request there
+// waited for the compile. Another input is another server run: its
+// requests did not wait for this compile.
+type compiled struct {
+	Pattern
+	file string
+}
+
 // addCompile remembers a compiled route: its next request waited for the
 // compile. Next's own entries (middleware, /_not-found, /_error) are not
 // routes anyone requests.
-func (a *Aggregator) addCompile(target string) {
+func (a *Aggregator) addCompile(target, file string) {
 	if target == "" || strings.HasPrefix(target, "/_") || target == "/middleware" || target == "/proxy" || target == "/instrumentation" {
 		return
 	}
-	p := ParsePattern(target)
+	p := compiled{ParsePattern(target), file}
 	a.compiled = addPending(a.compiled, p)
 	for _, s := range a.setOrder {
 		s.pending = addPending(s.pending, p)
@@ -329,9 +338,9 @@ func (a *Aggregator) addCompile(target string) {
 }
 
 // addPending adds p to a bounded list of compiled routes.
-func addPending(list []Pattern, p Pattern) []Pattern {
+func addPending(list []compiled, p compiled) []compiled {
 	for _, q := range list {
-		if q.String() == p.String() {
+		if q.String() == p.String() && q.file == p.file {
 			return list
 		}
 	}
@@ -350,16 +359,16 @@ func (a *Aggregator) isCold(s *set, h *hot, rec *parser.Record) bool {
 	if d, ok := rec.Phase("compile"); ok && d >= a.opts.ColdCompile {
 		cold = true
 	}
-	if len(s.pending) == 0 || h.noMatch == a.pendGen {
+	if len(s.pending) == 0 || h.noMatch == a.pendGen && h.noMatchFile == rec.File {
 		return cold
 	}
 	for i, p := range s.pending {
-		if p.Match(rec.Route) {
+		if p.file == rec.File && p.Match(rec.Route) {
 			s.pending = slices.Delete(s.pending, i, i+1)
 			return true
 		}
 	}
-	h.noMatch = a.pendGen
+	h.noMatch, h.noMatchFile = a.pendGen, rec.File
 	return cold
 }
 

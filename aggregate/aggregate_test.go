@@ -326,3 +326,25 @@ func TestSinceUntil(t *testing.T) {
 		t.Errorf("without bounds: %d requests, %d excluded", s.Total.Count, s.Input.Excluded)
 	}
 }
+
+// TestColdIsPerInput: a compile in one input does not make the first
+// request of that route in another input cold; another input is another
+// server run.
+func TestColdIsPerInput(t *testing.T) {
+	a := New(Options{})
+	p, _ := parser.New(parser.Options{})
+	for _, in := range []struct{ file, log string }{
+		{"a.log", " ○ Compiling /x ...\n"},
+		{"b.log", " GET /x 200 in 5ms\n"},
+		{"a.log", " GET /x 200 in 900ms\n"},
+	} {
+		sc := parser.NewScanner(strings.NewReader(in.log), in.file, p)
+		for sc.Scan() {
+			a.Add(sc.Event())
+		}
+	}
+	s := a.Summary()
+	if s.Total.Cold != 1 || s.Warm.Max != 5*ms {
+		t.Errorf("cold %d, warm max %v: want only a.log's request cold", s.Total.Cold, s.Warm.Max)
+	}
+}

@@ -85,14 +85,7 @@ func TestStreamNeverStops(t *testing.T) {
 	b.WriteString(" GET /b 200 in 2ms\r\r\n")
 	b.WriteString("\xc3\x28 invalid utf-8 GET /c 200 in 3ms\n")
 	b.WriteString(" GET /last 200 in 4ms") // no final newline
-	p, _ := New(Options{})
-	sc := NewScanner(&b, "x.log", p)
-	var routes []string
-	for sc.Scan() {
-		if ev := sc.Event(); ev.Kind == KindRequest {
-			routes = append(routes, ev.Request.Route)
-		}
-	}
+	routes, sc := scanAll(&b, "x.log")
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -110,17 +103,7 @@ func TestScannerSkipsHugeLine(t *testing.T) {
 	b.WriteString(" GET /a 200 in 1ms\n")
 	b.WriteString(strings.Repeat("y", MaxLineBytes+123) + "\n")
 	b.WriteString(" GET /b 200 in 2ms\n")
-	p, _ := New(Options{})
-	sc := NewScanner(&b, "big.log", p)
-	var got []string
-	for sc.Scan() {
-		switch ev := sc.Event(); ev.Kind {
-		case KindRequest:
-			got = append(got, ev.Request.Route)
-		case KindMalformed:
-			got = append(got, ev.Err.Error())
-		}
-	}
+	got, _ := scanAll(&b, "big.log")
 	want := []string{"/a", "big.log:2: line of 8388731 bytes is longer than 8388608; skipped", "/b"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("got %q, want %q", got, want)
@@ -160,17 +143,7 @@ func FuzzStream(f *testing.F) {
 func TestScannerLineOfMaxLength(t *testing.T) {
 	tail := " GET /edge 200 in 1ms"
 	line := strings.Repeat("z", MaxLineBytes-len(tail)) + tail
-	p, _ := New(Options{})
-	sc := NewScanner(strings.NewReader(line+"\n GET /next 200 in 2ms\n"), "edge.log", p)
-	var got []string
-	for sc.Scan() {
-		switch ev := sc.Event(); ev.Kind {
-		case KindRequest:
-			got = append(got, ev.Request.Route)
-		case KindMalformed:
-			got = append(got, ev.Err.Error())
-		}
-	}
+	got, _ := scanAll(strings.NewReader(line+"\n GET /next 200 in 2ms\n"), "edge.log")
 	if strings.Join(got, " ") != "/edge /next" {
 		t.Errorf("got %q", got)
 	}
@@ -180,15 +153,8 @@ func TestScannerLineOfMaxLength(t *testing.T) {
 // truncated gzip stream) does not read the cut line as if it were whole.
 func TestScannerDropsLineCutByError(t *testing.T) {
 	r := io.MultiReader(strings.NewReader(" GET /a 200 in 1ms\n GET /b 200 in 12"), errReader{})
-	p, _ := New(Options{})
-	sc := NewScanner(r, "cut.log", p)
-	var got []string
-	for sc.Scan() {
-		if ev := sc.Event(); ev.Kind == KindRequest || ev.Kind == KindMalformed {
-			got = append(got, ev.Kind.String())
-		}
-	}
-	if sc.Err() == nil || strings.Join(got, " ") != "request" {
+	got, sc := scanAll(r, "cut.log")
+	if sc.Err() == nil || strings.Join(got, " ") != "/a" {
 		t.Errorf("events %q, err %v: want one request and the read error", got, sc.Err())
 	}
 }
@@ -196,3 +162,20 @@ func TestScannerDropsLineCutByError(t *testing.T) {
 type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
+
+// scanAll reads r to its end and returns, in order, the route of each
+// request and the text of each malformed-line report, with the Scanner.
+func scanAll(r io.Reader, file string) ([]string, *Scanner) {
+	p, _ := New(Options{})
+	sc := NewScanner(r, file, p)
+	var got []string
+	for sc.Scan() {
+		switch ev := sc.Event(); ev.Kind {
+		case KindRequest:
+			got = append(got, ev.Request.Route)
+		case KindMalformed:
+			got = append(got, ev.Err.Error())
+		}
+	}
+	return got, sc
+}
