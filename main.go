@@ -62,7 +62,7 @@ func main() {
 
 // memoryLimit is the Go runtime's soft memory limit, unless GOMEMLIMIT
 // sets another.
-const memoryLimit = 36 << 20
+const memoryLimit = 32 << 20
 
 // maxWarnings is how many malformed lines are printed to standard error;
 // the report lists the first of them and counts them all.
