@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -160,7 +161,8 @@ func read(name string, stdin io.Reader, p *parser.Parser, w *warner, aggs ...*ag
 		return err
 	}
 	defer in.Close()
-	sc := scanAhead(parser.NewScanner(in.r, name, p))
+	sc := parser.NewScanner(in.r, name, p)
+	sc.SetWorkers(runtime.GOMAXPROCS(0))
 	requests := 0
 	for sc.Scan() {
 		ev := sc.Event()

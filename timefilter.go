@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"runtime"
 	"time"
 
 	"github.com/reqstats/reqstats/parser"
@@ -87,6 +88,7 @@ func lastTimestamp(name string, stdin io.Reader, p *parser.Parser) time.Time {
 	defer in.Close()
 	var last time.Time
 	sc := parser.NewScanner(in.r, name, p)
+	sc.SetWorkers(runtime.GOMAXPROCS(0))
 	for sc.Scan() {
 		if t := sc.Event().Time; t.After(last) {
 			last = t

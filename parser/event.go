@@ -24,6 +24,11 @@ const (
 	KindStoreClear                 // "Metrics cleared from memory": Event.Store (Size 0)
 	KindSlow                       // the app's "SLOW REQUEST: {…}" warning: Event.Slow
 	KindMalformed                  // a request-like line that could not be read: Event.Err
+
+	// kindIncoming is fastify's "incoming request" line, the method and
+	// path of Event.reqID, from a Stream that defers joins. It is never
+	// returned outside the package.
+	kindIncoming Kind = 255
 )
 
 var kindNames = [...]string{
@@ -96,6 +101,8 @@ type Event struct {
 	Store   Store
 	Slow    Slow
 	Err     *SyntaxError
+
+	reqID string // with kindIncoming, or a request to join: see Stream.deferJoins
 }
 
 // Record is one finished request.

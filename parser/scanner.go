@@ -36,6 +36,7 @@ type Scanner struct {
 	evs     []Event
 	next    int
 	long    int // the bytes of an over-long line skipped so far
+	par     *parallel
 }
 
 // NewScanner returns a Scanner that reads r, the input named file.
@@ -46,6 +47,9 @@ func NewScanner(r io.Reader, file string, p *Parser) *Scanner {
 // Scan advances to the next event, and reports false at the end of the
 // input or on a read error.
 func (sc *Scanner) Scan() bool {
+	if sc.par != nil {
+		return sc.scan()
+	}
 	for {
 		if sc.next < len(sc.evs) {
 			sc.next++
@@ -71,13 +75,23 @@ func (sc *Scanner) Scan() bool {
 func (sc *Scanner) Event() *Event { return &sc.evs[sc.next-1] }
 
 // Err returns the first read error, not io.EOF.
-func (sc *Scanner) Err() error { return sc.err }
+func (sc *Scanner) Err() error {
+	if sc.par != nil {
+		return sc.par.err
+	}
+	return sc.err
+}
 
 // Lines returns the number of lines read so far.
 func (sc *Scanner) Lines() int { return sc.st.Line() }
 
 // Bytes returns the number of bytes read so far.
-func (sc *Scanner) Bytes() int64 { return sc.bytes }
+func (sc *Scanner) Bytes() int64 {
+	if sc.par != nil {
+		return sc.par.nbytes
+	}
+	return sc.bytes
+}
 
 // readLine returns the next line without its line ending, or the length
 // of a line too long to read.

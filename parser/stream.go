@@ -42,19 +42,34 @@ type Stream struct {
 	sc   scratch
 	evs  []Event
 
-	// The object literal being joined, if any.
-	obj struct {
-		open  bool
-		slow  bool // a SLOW REQUEST object, which must close
-		line  int
-		time  time.Time
-		lines int
-		buf   []byte
-	}
+	obj openObject // the object literal being joined, if any
 
 	// Incoming requests by reqId, and the reqIds in arrival order.
 	pending map[string]incoming
 	ids     []string
+
+	// deferJoins leaves joining by reqId to whoever reads the events in
+	// order: a Stream that reads a chunk of the input on a worker of a
+	// parallel Scanner emits kindIncoming events, and requests that name
+	// only a reqId (Event.reqID), instead of joining them itself.
+	deferJoins bool
+}
+
+// openObject is an object literal being joined over several lines.
+type openObject struct {
+	open  bool
+	slow  bool // a SLOW REQUEST object, which must close
+	line  int
+	time  time.Time
+	lines int
+	buf   []byte
+}
+
+// copyFrom makes o a copy of src that owns its buffer.
+func (o *openObject) copyFrom(src *openObject) {
+	buf := append(o.buf[:0], src.buf...)
+	*o = *src
+	o.buf = buf
 }
 
 // incoming is the method and path of an "incoming request" line.
@@ -86,7 +101,7 @@ func (s *Stream) Push(line []byte) []Event {
 	switch {
 	case err == nil:
 		if ev.Kind == KindRequest && ev.Request.Route == "" {
-			s.join(&ev.Request)
+			s.joinLine(&ev)
 		}
 		s.emit(ev, s.line)
 	case err == errOpen, err == errOpenObject:
@@ -96,8 +111,12 @@ func (s *Stream) Push(line []byte) []Event {
 		s.obj.time = ev.Time
 		s.obj.lines = 1
 		s.obj.buf = append(s.obj.buf[:0], s.sc.open...)
+	case err == errIncoming && s.deferJoins:
+		f := &s.sc.fields
+		s.emit(Event{Kind: kindIncoming, reqID: string(f.reqID), Request: Record{Method: f.method, Path: string(f.path)}}, s.line)
 	case err == errIncoming:
-		s.remember()
+		f := &s.sc.fields
+		s.remember(string(f.reqID), f.method, string(f.path))
 	case err != ErrNoMatch:
 		s.malformed(err.(*SyntaxError).Msg, s.line)
 	}
@@ -105,12 +124,10 @@ func (s *Stream) Push(line []byte) []Event {
 }
 
 // remember keeps the method and path of an incoming request by its reqId.
-func (s *Stream) remember() {
-	f := &s.sc.fields
+func (s *Stream) remember(id, method, path string) {
 	if s.pending == nil {
 		s.pending = make(map[string]incoming)
 	}
-	id := string(f.reqID)
 	if _, ok := s.pending[id]; !ok {
 		if len(s.ids) == maxPendingIDs {
 			delete(s.pending, s.ids[0])
@@ -118,12 +135,22 @@ func (s *Stream) remember() {
 		}
 		s.ids = append(s.ids, id)
 	}
-	s.pending[id] = incoming{method: f.method, path: string(f.path)}
+	s.pending[id] = incoming{method: method, path: path}
+}
+
+// joinLine joins the request just read, which names only its reqId, or
+// leaves that to the reader of a deferred Stream.
+func (s *Stream) joinLine(ev *Event) {
+	if s.deferJoins {
+		ev.reqID = string(s.sc.fields.reqID)
+		return
+	}
+	s.join(&ev.Request, s.sc.fields.reqID)
 }
 
 // join fills in the method and path of a request known only by its reqId.
-func (s *Stream) join(rec *Record) {
-	if in, ok := s.pending[string(s.sc.fields.reqID)]; ok {
+func (s *Stream) join(rec *Record, id []byte) {
+	if in, ok := s.pending[string(id)]; ok {
 		if rec.Method == "" {
 			rec.Method = in.method
 		}
@@ -212,7 +239,7 @@ func (s *Stream) continueBlock() bool {
 		ev.Time = t
 	}
 	if ev.Request.Route == "" {
-		s.join(&ev.Request)
+		s.joinLine(&ev)
 	}
 	s.emit(ev, s.obj.line)
 	return true
