@@ -17,10 +17,17 @@ import (
 // small unsorted buffer first and are merged in when it fills: appending
 // is cheaper than a hash-map update for every request, and the list is
 // smaller than a map of the same counts.
+//
+// Most durations are whole milliseconds below ten seconds, and a busy
+// route sees most of those values: once the list holds more of them than
+// an array of a count per millisecond would take room for, the sample
+// counts them in such an array instead (40 KiB, where the list could grow
+// to 160 KiB).
 
 // sample is a multiset of durations.
 type sample struct {
 	runs []bin           // distinct values, ascending, with their counts (never 0)
+	ms   []uint32        // nil, or the counts of i ms for i < denseMs, which runs then lacks
 	buf  []time.Duration // added since the last flush, unsorted
 	n    int
 	// res is the resolution the values are kept at: 0 while every value
@@ -48,13 +55,49 @@ func quantize(d, res time.Duration) time.Duration {
 	return d - d%res
 }
 
+// Whole milliseconds below denseMs ms are counted in an array once a
+// sample's list holds more than denseAfter of them: a list entry takes
+// four times the room of an array slot.
+const (
+	denseMs    = 10240
+	denseAfter = denseMs / 4
+)
+
+// dense reports whether d, quantized, is counted in s.ms.
+func (s *sample) dense(d time.Duration) bool {
+	return s.ms != nil && d >= 0 && d < denseMs*time.Millisecond && d%time.Millisecond == 0
+}
+
+// toDense moves the values of the list that the array counts into it.
+func (s *sample) toDense() {
+	if s.ms == nil {
+		s.ms = make([]uint32, denseMs)
+	}
+	was := len(s.runs)
+	out := s.runs[:0]
+	for _, b := range s.runs {
+		if s.dense(b.v) {
+			s.ms[b.v/time.Millisecond] += uint32(b.n)
+		} else {
+			out = append(out, b)
+		}
+	}
+	s.runs = out
+	s.count(was)
+}
+
 // minFlush is the least a sample's buffer holds before it is merged; a
 // larger list waits for a buffer as long as itself.
 const minFlush = 64
 
 func (s *sample) add(d time.Duration) {
-	s.buf = append(s.buf, quantize(d, s.res))
+	d = quantize(d, s.res)
 	s.n++
+	if s.dense(d) {
+		s.ms[d/time.Millisecond]++
+		return
+	}
+	s.buf = append(s.buf, d)
 	if len(s.buf) >= max(minFlush, len(s.runs)) {
 		s.flush()
 	}
@@ -105,6 +148,17 @@ func (s *sample) flush() {
 	}
 	s.buf = s.buf[:0]
 	s.count(old)
+	if s.ms == nil && len(s.runs) > denseAfter {
+		k := 0
+		for _, b := range s.runs {
+			if b.v < denseMs*time.Millisecond && b.v%time.Millisecond == 0 {
+				k++
+			}
+		}
+		if k > denseAfter {
+			s.toDense()
+		}
+	}
 }
 
 // count adds to kept how the number of distinct values changed from was.
@@ -124,6 +178,40 @@ func (s *sample) coarser() {
 	s.runs = slices.Clone(coarsen(s.runs, s.res))
 	s.buf = nil
 	s.count(was)
+	if s.ms != nil {
+		// Whole milliseconds stay whole at any resolution up to 1ms;
+		// coarser, they gather at multiples of it.
+		for i, n := range s.ms {
+			if j := int(quantize(time.Duration(i)*time.Millisecond, s.res) / time.Millisecond); j != i && n > 0 {
+				s.ms[j] += n
+				s.ms[i] = 0
+			}
+		}
+		s.toDense() // values that became whole milliseconds
+	}
+}
+
+// sorted returns the sample's distinct values, ascending, with their
+// counts: the list and the array merged, in a new slice.
+func (s *sample) sorted() []bin {
+	s.flush()
+	if s.ms == nil {
+		return slices.Clone(s.runs)
+	}
+	out := make([]bin, 0, len(s.runs)+64)
+	j := 0
+	for i, n := range s.ms {
+		if n == 0 {
+			continue
+		}
+		v := time.Duration(i) * time.Millisecond
+		for j < len(s.runs) && s.runs[j].v < v {
+			out = append(out, s.runs[j])
+			j++
+		}
+		out = append(out, bin{v, int(n)})
+	}
+	return append(out, s.runs[j:]...)
 }
 
 // coarsen truncates the sorted values of runs to res, in place, adding up
@@ -141,25 +229,33 @@ func coarsen(runs []bin, res time.Duration) []bin {
 	return out
 }
 
-// mergeSamples returns the union of samples, sorting once rather than
-// merging them pairwise.
+// mergeSamples returns the union of samples. It gathers their values and
+// sorts them once, compacting on the way whenever the gathered list has
+// doubled, so that it never holds much more than the distinct values.
 func mergeSamples(ss []*sample) sample {
 	var m sample
-	size := 0
 	for _, s := range ss {
 		s.flush()
-		size += len(s.runs)
 		m.n += s.n
 		m.res = max(m.res, s.res)
 	}
-	runs := make([]bin, 0, size)
+	var runs []bin
+	compact := func() {
+		slices.SortFunc(runs, func(a, b bin) int { return int64cmp(int64(a.v), int64(b.v)) })
+		runs = coarsen(runs, m.res)
+	}
+	done := 0
 	for _, s := range ss {
-		for _, b := range s.runs {
+		for _, b := range s.sorted() {
 			runs = append(runs, bin{quantize(b.v, m.res), b.n})
 		}
+		if len(runs) > 2*done+4096 {
+			compact()
+			done = len(runs)
+		}
 	}
-	slices.SortFunc(runs, func(a, b bin) int { return int64cmp(int64(a.v), int64(b.v)) })
-	m.runs = coarsen(runs, m.res)
+	compact()
+	m.runs = runs
 	return m
 }
 
@@ -167,6 +263,13 @@ func mergeSamples(ss []*sample) sample {
 func (s *sample) remove(d time.Duration) {
 	s.flush()
 	d = quantize(d, s.res)
+	if s.dense(d) {
+		if i := d / time.Millisecond; s.ms[i] > 0 {
+			s.ms[i]--
+			s.n--
+		}
+		return
+	}
 	i, ok := slices.BinarySearchFunc(s.runs, d, func(b bin, d time.Duration) int { return int64cmp(int64(b.v), int64(d)) })
 	if !ok {
 		return
@@ -189,18 +292,17 @@ type bin struct {
 // bins returns the sample's values in ascending order, less the values of
 // minus (a subset of the sample), which may be nil.
 func (s *sample) bins(minus *sample) []bin {
-	s.flush()
+	all := s.sorted()
 	if minus == nil || minus.n == 0 {
-		return slices.Clone(s.runs)
+		return all
 	}
-	minus.flush()
-	sub := minus.runs
+	sub := minus.sorted()
 	if minus.res < s.res { // s grew coarser: count minus at s's resolution
-		sub = coarsen(slices.Clone(sub), s.res)
+		sub = coarsen(sub, s.res)
 	}
-	bs := make([]bin, 0, len(s.runs))
+	bs := all[:0]
 	j := 0
-	for _, b := range s.runs {
+	for _, b := range all {
 		for j < len(sub) && sub[j].v < b.v {
 			j++
 		}

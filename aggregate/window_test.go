@@ -2,13 +2,14 @@ package aggregate
 
 import (
 	"fmt"
-
-	"github.com/reqstats/reqstats/parser"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/reqstats/reqstats/parser"
 )
 
 // TestLastEqualsFreshAggregator checks that a window of the last n
@@ -171,7 +172,65 @@ func TestCoarserGivesBackMemory(t *testing.T) {
 	for range 4 { // 10ns, 100ns, 1µs: no change; 10µs: a tenth
 		s.coarser()
 	}
-	if len(s.runs) != 10000 || cap(s.runs) > 2*len(s.runs) || cap(s.buf) != 0 {
-		t.Errorf("%d values in room for %d, buffer room %d", len(s.runs), cap(s.runs), cap(s.buf))
+	if n := len(s.bins(nil)); n != 10000 || cap(s.runs) > 2*len(s.runs) || cap(s.buf) != 0 {
+		t.Errorf("%d values, %d of them in room for %d, buffer room %d", n, len(s.runs), cap(s.runs), cap(s.buf))
 	}
+}
+
+// TestSampleDense checks a sample that counts whole milliseconds in its
+// array against a plain sorted list of the same values: after adding,
+// after removing some, and after growing coarser.
+func TestSampleDense(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var s sample
+	var ref []time.Duration
+	for range 20000 {
+		var d time.Duration
+		switch r.IntN(4) {
+		case 0, 1:
+			d = time.Duration(r.IntN(12000)) * time.Millisecond // dense below 10240ms
+		case 2:
+			d = time.Duration(r.IntN(3000)) * time.Microsecond
+		default:
+			d = time.Duration(r.IntN(5e9)) // ns, anything
+		}
+		s.add(d)
+		ref = append(ref, d)
+	}
+	if s.ms == nil {
+		t.Fatal("no array after 20000 values")
+	}
+	check := func(step string) {
+		t.Helper()
+		want := slices.Clone(ref)
+		for i := range want {
+			want[i] = quantize(want[i], s.res)
+		}
+		slices.Sort(want)
+		var got []time.Duration
+		for _, b := range s.bins(nil) {
+			for range b.n {
+				got = append(got, b.v)
+			}
+		}
+		if !slices.Equal(got, want) || s.n != len(want) {
+			t.Fatalf("%s: sample holds %d values (n %d), want %d; equal %v", step, len(got), s.n, len(want), slices.Equal(got, want))
+		}
+	}
+	check("added")
+	for i := 0; i < len(ref); i += 3 {
+		s.remove(ref[i])
+	}
+	kept := ref[:0]
+	for i, d := range ref {
+		if i%3 != 0 {
+			kept = append(kept, d)
+		}
+	}
+	ref = kept
+	check("removed")
+	for range 7 { // to 10ms: values gather in the array
+		s.coarser()
+	}
+	check("coarser")
 }
