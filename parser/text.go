@@ -23,9 +23,7 @@ import (
 // morgan's common and combined formats print no time and are not read.
 
 var (
-	koaOut    = []byte("-->")
-	needleMs  = []byte("ms")
-	needleTok = []byte("took ")
+	koaOut = []byte("-->")
 )
 
 // parseKoa reads a koa-logger or hono/logger response line,
