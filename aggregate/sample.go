@@ -87,8 +87,11 @@ func (s *sample) toDense() {
 }
 
 // minFlush is the least a sample's buffer holds before it is merged; a
-// larger list waits for a buffer as long as itself.
-const minFlush = 64
+// larger list waits for a buffer as long as itself, up to maxFlush.
+const (
+	minFlush = 64
+	maxFlush = 1024
+)
 
 func (s *sample) add(d time.Duration) {
 	d = quantize(d, s.res)
@@ -98,7 +101,7 @@ func (s *sample) add(d time.Duration) {
 		return
 	}
 	s.buf = append(s.buf, d)
-	if len(s.buf) >= max(minFlush, len(s.runs)) {
+	if len(s.buf) >= max(minFlush, min(len(s.runs), maxFlush)) {
 		s.flush()
 	}
 }

@@ -26,7 +26,12 @@ import (
 
 // chunkBytes is the size a chunk is read at; a longer line makes its
 // chunk grow, up to MaxLineBytes+1. A variable for tests.
-var chunkBytes = 512 << 10
+var chunkBytes = 128 << 10
+
+// maxKeptEvents bounds the events a chunk keeps room for between uses: a
+// chunk of short lines that are all events (a JSON log) needs room for
+// thousands, at over 300 bytes each, and should not keep it.
+const maxKeptEvents = 1024
 
 // chunk is a run of whole lines and, once a worker is done, their events.
 type chunk struct {
@@ -63,7 +68,7 @@ func (sc *Scanner) SetWorkers(n int) {
 	if n < 2 || sc.par != nil {
 		return
 	}
-	pool := n + 3
+	pool := n + 2
 	ps := &parallel{
 		order: make(chan *chunk, pool),
 		work:  make(chan *chunk, pool),
@@ -248,6 +253,9 @@ func (sc *Scanner) nextChunk() bool {
 		}
 		if cap(c.data) > chunkBytes {
 			c.data = make([]byte, 0, chunkBytes) // after a long line
+		}
+		if cap(c.evs) > maxKeptEvents {
+			c.evs, c.phases = nil, nil
 		}
 		ps.cur = nil
 		ps.free <- c

@@ -46,7 +46,8 @@ func sameEvents(t *testing.T, name string, in []byte, wrap func(io.Reader) io.Re
 		wrap = func(r io.Reader) io.Reader { return r }
 	}
 	want, wl, wn, werr := readEvents(t, wrap(bytes.NewReader(in)), 1)
-	for _, size := range []int{1, 7, 100, 4096, 512 << 10} {
+	defer func(def int) { chunkBytes = def }(chunkBytes)
+	for _, size := range []int{1, 7, 100, 4096, chunkBytes} {
 		chunkBytes = size
 		got, gl, gn, gerr := readEvents(t, wrap(bytes.NewReader(in)), 2)
 		if gl != wl || gn != wn || fmt.Sprint(gerr) != fmt.Sprint(werr) {
@@ -62,7 +63,6 @@ func sameEvents(t *testing.T, name string, in []byte, wrap func(io.Reader) io.Re
 			}
 		}
 	}
-	chunkBytes = 512 << 10
 }
 
 // TestParallelSameEvents checks that a Scanner with workers returns the
@@ -115,12 +115,12 @@ func TestParallelLongLine(t *testing.T) {
 	if len(want) != 4 || !strings.Contains(want[1], "longer than") {
 		t.Fatalf("one goroutine read %d events: %q", len(want), want)
 	}
-	for _, size := range []int{100, 512 << 10} {
+	defer func(def int) { chunkBytes = def }(chunkBytes)
+	for _, size := range []int{100, chunkBytes} {
 		chunkBytes = size
 		got, _, _, _ := readEvents(t, strings.NewReader(in), 2)
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("chunks of %d:\n got %q\nwant %q", size, got, want)
 		}
 	}
-	chunkBytes = 512 << 10
 }
