@@ -26,9 +26,10 @@ import (
 
 // sample is a multiset of durations.
 type sample struct {
-	runs []bin           // distinct values, ascending, with their counts (never 0)
-	ms   []uint32        // nil, or the counts of i ms for i < denseMs, which runs then lacks
-	buf  []time.Duration // added since the last flush, unsorted
+	runs []entry               // distinct values, ascending, with their counts
+	ms   []uint32              // nil, or the counts of i ms for i < denseMs, which runs then lacks
+	big  map[time.Duration]int // values or counts too large for an entry
+	buf  []time.Duration       // added since the last flush, unsorted
 	n    int
 	// res is the resolution the values are kept at: 0 while every value
 	// is kept exactly. See maxKept.
@@ -38,14 +39,37 @@ type sample struct {
 	kept *int
 }
 
-// maxKept bounds the distinct values all of an Aggregator's samples keep
-// together. Next prints whole milliseconds (or microseconds below one), so
-// its samples stay far below it; but app loggers print float milliseconds
-// ("responseTime":4051.0434999987483) whose every value is new. Past the
-// bound the largest sample, an app logger's first, keeps its values at a
-// resolution ten times coarser, truncating, until all fit: memory stays
-// flat, and the Summary says how exact its percentiles are.
-const maxKept = 1 << 19
+// An entry of a sample's list packs a value and its count into 64 bits,
+// half the room of a pair of ints: the value in nanoseconds in the high
+// 40 bits (up to 18 minutes), the count in the low 24. A longer value, or
+// the count past 2^24-1 of one value, is kept in the sample's map, which
+// a log rarely needs. Entries sort as their values do.
+type entry uint64
+
+const (
+	countBits = 24
+	maxValue  = 1<<(64-countBits) - 1
+)
+
+// maxCount is the largest count an entry holds; a variable for tests.
+var maxCount = 1<<countBits - 1
+
+func pack(v time.Duration, n int) entry { return entry(v)<<countBits | entry(n) }
+
+func (e entry) v() time.Duration { return time.Duration(e >> countBits) }
+func (e entry) n() int           { return int(e & (1<<countBits - 1)) }
+
+// packable reports whether v fits in an entry.
+func packable(v time.Duration) bool { return v >= 0 && v <= maxValue }
+
+// maxKept bounds the entries all of an Aggregator's samples keep
+// together, 8 MiB. Next prints whole milliseconds (or microseconds below
+// one), so its samples stay below it; but app loggers print float
+// milliseconds ("responseTime":4051.0434999987483) whose every value is
+// new. Past the bound the largest sample, an app logger's first, keeps its
+// values at a resolution ten times coarser, truncating, until all fit:
+// memory stays flat, and the Summary says how exact its percentiles are.
+const maxKept = 1 << 20
 
 // quantize truncates d to the resolution res (0: exact).
 func quantize(d, res time.Duration) time.Duration {
@@ -56,11 +80,11 @@ func quantize(d, res time.Duration) time.Duration {
 }
 
 // Whole milliseconds below denseMs ms are counted in an array once a
-// sample's list holds more than denseAfter of them: a list entry takes
-// four times the room of an array slot.
+// sample's list holds more than denseAfter of them: an entry takes twice
+// the room of an array slot.
 const (
 	denseMs    = 10240
-	denseAfter = denseMs / 4
+	denseAfter = denseMs / 2
 )
 
 // dense reports whether d, quantized, is counted in s.ms.
@@ -75,11 +99,11 @@ func (s *sample) toDense() {
 	}
 	was := len(s.runs)
 	out := s.runs[:0]
-	for _, b := range s.runs {
-		if s.dense(b.v) {
-			s.ms[b.v/time.Millisecond] += uint32(b.n)
+	for _, e := range s.runs {
+		if v := e.v(); s.dense(v) {
+			s.ms[v/time.Millisecond] += uint32(e.n())
 		} else {
-			out = append(out, b)
+			out = append(out, e)
 		}
 	}
 	s.runs = out
@@ -96,14 +120,25 @@ const (
 func (s *sample) add(d time.Duration) {
 	d = quantize(d, s.res)
 	s.n++
-	if s.dense(d) {
+	switch {
+	case s.dense(d):
 		s.ms[d/time.Millisecond]++
+		return
+	case !packable(d):
+		s.addBig(d, 1)
 		return
 	}
 	s.buf = append(s.buf, d)
 	if len(s.buf) >= max(minFlush, min(len(s.runs), maxFlush)) {
 		s.flush()
 	}
+}
+
+func (s *sample) addBig(d time.Duration, n int) {
+	if s.big == nil {
+		s.big = make(map[time.Duration]int)
+	}
+	s.big[d] += n
 }
 
 // flush merges the buffer into the sorted list, in place: the list grows
@@ -132,16 +167,20 @@ func (s *sample) flush() {
 			n++
 			j--
 		}
-		for i >= 0 && s.runs[i].v > v {
+		for i >= 0 && s.runs[i].v() > v {
 			s.runs[w] = s.runs[i]
 			w--
 			i--
 		}
-		if i >= 0 && s.runs[i].v == v {
-			n += s.runs[i].n
+		if i >= 0 && s.runs[i].v() == v {
+			n += s.runs[i].n()
 			i--
 		}
-		s.runs[w] = bin{v, n}
+		if n > maxCount {
+			s.addBig(v, n-maxCount)
+			n = maxCount
+		}
+		s.runs[w] = pack(v, n)
 		w--
 	}
 	// Values already in the list took no new slot: close the gap.
@@ -153,8 +192,8 @@ func (s *sample) flush() {
 	s.count(old)
 	if s.ms == nil && len(s.runs) > denseAfter {
 		k := 0
-		for _, b := range s.runs {
-			if b.v < denseMs*time.Millisecond && b.v%time.Millisecond == 0 {
+		for _, e := range s.runs {
+			if v := e.v(); v < denseMs*time.Millisecond && v%time.Millisecond == 0 {
 				k++
 			}
 		}
@@ -164,7 +203,7 @@ func (s *sample) flush() {
 	}
 }
 
-// count adds to kept how the number of distinct values changed from was.
+// count adds to kept how the length of the list changed from was.
 func (s *sample) count(was int) {
 	if s.kept != nil {
 		*s.kept += len(s.runs) - was
@@ -175,50 +214,73 @@ func (s *sample) count(was int) {
 // and gives back the memory the longer list held: otherwise every sample
 // that was once the largest would keep its peak size.
 func (s *sample) coarser() {
-	s.flush()
+	all := s.sorted()
 	was := len(s.runs)
 	s.res = max(s.res*10, 10)
-	s.runs = slices.Clone(coarsen(s.runs, s.res))
-	s.buf = nil
-	s.count(was)
+	s.set(coarsen(all, s.res))
+	if s.kept != nil {
+		*s.kept += len(s.runs) - was
+	}
+}
+
+// set makes the sorted values of all the sample's only values, in a list
+// just long enough.
+func (s *sample) set(all []bin) {
 	if s.ms != nil {
-		// Whole milliseconds stay whole at any resolution up to 1ms;
-		// coarser, they gather at multiples of it.
-		for i, n := range s.ms {
-			if j := int(quantize(time.Duration(i)*time.Millisecond, s.res) / time.Millisecond); j != i && n > 0 {
-				s.ms[j] += n
-				s.ms[i] = 0
-			}
+		clear(s.ms)
+	}
+	s.big, s.buf = nil, nil
+	runs := 0
+	for _, b := range all {
+		if !s.dense(b.v) && packable(b.v) {
+			runs++
 		}
-		s.toDense() // values that became whole milliseconds
+	}
+	s.runs = make([]entry, 0, runs)
+	for _, b := range all {
+		switch {
+		case s.dense(b.v):
+			s.ms[b.v/time.Millisecond] += uint32(b.n)
+		case !packable(b.v) || b.n > maxCount:
+			s.addBig(b.v, b.n)
+		default:
+			s.runs = append(s.runs, pack(b.v, b.n))
+		}
 	}
 }
 
 // sorted returns the sample's distinct values, ascending, with their
-// counts: the list and the array merged, in a new slice.
+// counts: the list, the array and the map merged, in a new slice.
 func (s *sample) sorted() []bin {
 	s.flush()
-	if s.ms == nil {
-		return slices.Clone(s.runs)
-	}
-	out := make([]bin, 0, len(s.runs)+64)
+	out := make([]bin, 0, len(s.runs)+len(s.big)+64)
 	j := 0
 	for i, n := range s.ms {
 		if n == 0 {
 			continue
 		}
 		v := time.Duration(i) * time.Millisecond
-		for j < len(s.runs) && s.runs[j].v < v {
-			out = append(out, s.runs[j])
+		for j < len(s.runs) && s.runs[j].v() < v {
+			out = append(out, bin{s.runs[j].v(), s.runs[j].n()})
 			j++
 		}
 		out = append(out, bin{v, int(n)})
 	}
-	return append(out, s.runs[j:]...)
+	for _, e := range s.runs[j:] {
+		out = append(out, bin{e.v(), e.n()})
+	}
+	if len(s.big) == 0 {
+		return out
+	}
+	for v, n := range s.big {
+		out = append(out, bin{v, n})
+	}
+	slices.SortFunc(out, func(a, b bin) int { return int64cmp(int64(a.v), int64(b.v)) })
+	return coarsen(out, 0)
 }
 
 // coarsen truncates the sorted values of runs to res, in place, adding up
-// the counts of values that become equal.
+// the counts of values that become equal (or are equal already).
 func coarsen(runs []bin, res time.Duration) []bin {
 	out := runs[:0]
 	for _, b := range runs {
@@ -258,7 +320,7 @@ func mergeSamples(ss []*sample) sample {
 		}
 	}
 	compact()
-	m.runs = runs
+	m.set(runs)
 	return m
 }
 
@@ -266,22 +328,24 @@ func mergeSamples(ss []*sample) sample {
 func (s *sample) remove(d time.Duration) {
 	s.flush()
 	d = quantize(d, s.res)
-	if s.dense(d) {
-		if i := d / time.Millisecond; s.ms[i] > 0 {
-			s.ms[i]--
-			s.n--
-		}
+	if s.dense(d) && s.ms[d/time.Millisecond] > 0 {
+		s.ms[d/time.Millisecond]--
+		s.n--
 		return
 	}
-	i, ok := slices.BinarySearchFunc(s.runs, d, func(b bin, d time.Duration) int { return int64cmp(int64(b.v), int64(d)) })
-	if !ok {
-		return
-	}
-	if s.runs[i].n > 1 {
-		s.runs[i].n--
-	} else {
+	i, ok := slices.BinarySearchFunc(s.runs, d, func(e entry, d time.Duration) int { return int64cmp(int64(e.v()), int64(d)) })
+	switch {
+	case ok && s.runs[i].n() > 1:
+		s.runs[i]--
+	case ok:
 		s.runs = slices.Delete(s.runs, i, i+1)
 		s.count(len(s.runs) + 1)
+	case s.big[d] > 1:
+		s.big[d]--
+	case s.big[d] == 1:
+		delete(s.big, d)
+	default:
+		return
 	}
 	s.n--
 }

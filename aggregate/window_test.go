@@ -177,16 +177,22 @@ func TestCoarserGivesBackMemory(t *testing.T) {
 	}
 }
 
-// TestSampleDense checks a sample that counts whole milliseconds in its
-// array against a plain sorted list of the same values: after adding,
-// after removing some, and after growing coarser.
+// TestSampleDense checks a sample that keeps values in all three of its
+// places (the list, the array of whole milliseconds, the map of values
+// too long or too frequent for the list) against a plain sorted list of
+// the same values: after adding, after removing some, and after growing
+// coarser.
 func TestSampleDense(t *testing.T) {
+	defer func(n int) { maxCount = n }(maxCount)
+	maxCount = 5 // the fifth of a value in the list goes to the map
 	r := rand.New(rand.NewPCG(3, 4))
 	var s sample
 	var ref []time.Duration
-	for range 20000 {
+	for range 40000 {
 		var d time.Duration
-		switch r.IntN(4) {
+		switch r.IntN(5) {
+		case 4:
+			d = 20*time.Minute + time.Duration(r.IntN(3))*time.Hour // longer than an entry holds
 		case 0, 1:
 			d = time.Duration(r.IntN(12000)) * time.Millisecond // dense below 10240ms
 		case 2:
@@ -197,8 +203,8 @@ func TestSampleDense(t *testing.T) {
 		s.add(d)
 		ref = append(ref, d)
 	}
-	if s.ms == nil {
-		t.Fatal("no array after 20000 values")
+	if s.ms == nil || len(s.big) == 0 || len(s.runs) == 0 {
+		t.Fatalf("array %v, %d in the map, %d in the list: want all three used", s.ms != nil, len(s.big), len(s.runs))
 	}
 	check := func(step string) {
 		t.Helper()
