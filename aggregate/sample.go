@@ -63,13 +63,13 @@ func (e entry) n() int           { return int(e & (1<<countBits - 1)) }
 func packable(v time.Duration) bool { return v >= 0 && v <= maxValue }
 
 // maxKept bounds the entries all of an Aggregator's samples keep
-// together, 8 MiB. Next prints whole milliseconds (or microseconds below
+// together, 4 MiB. Next prints whole milliseconds (or microseconds below
 // one), so its samples stay below it; but app loggers print float
 // milliseconds ("responseTime":4051.0434999987483) whose every value is
 // new. Past the bound the largest sample, an app logger's first, keeps its
 // values at a resolution ten times coarser, truncating, until all fit:
 // memory stays flat, and the Summary says how exact its percentiles are.
-const maxKept = 1 << 20
+const maxKept = 1 << 19
 
 // quantize truncates d to the resolution res (0: exact).
 func quantize(d, res time.Duration) time.Duration {
@@ -111,7 +111,9 @@ func (s *sample) toDense() {
 }
 
 // minFlush is the least a sample's buffer holds before it is merged; a
-// larger list waits for a buffer as long as itself, up to maxFlush.
+// longer list waits for a buffer an eighth of its length, up to maxFlush:
+// buffers take little room beside the lists, and the merges, which move
+// the list, cost at most eight entry moves per value added.
 const (
 	minFlush = 64
 	maxFlush = 1024
@@ -129,7 +131,7 @@ func (s *sample) add(d time.Duration) {
 		return
 	}
 	s.buf = append(s.buf, d)
-	if len(s.buf) >= max(minFlush, min(len(s.runs), maxFlush)) {
+	if len(s.buf) >= max(minFlush, min(len(s.runs)/8, maxFlush)) {
 		s.flush()
 	}
 }
