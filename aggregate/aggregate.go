@@ -118,8 +118,9 @@ type Aggregator struct {
 	// pendGen counts the compiles added to the sets' pending lists.
 	pendGen uint64
 
-	// kept counts the distinct durations the samples keep (see maxKept).
-	kept int
+	// What the samples of Next's sets and of the others keep: see
+	// nextRoom.
+	nextRoom, otherRoom room
 
 	dev      Dev
 	storeIdx map[string]int
@@ -232,6 +233,9 @@ func New(opts Options) *Aggregator {
 		sets:     make(map[string]*set),
 		storeIdx: make(map[string]int),
 		fileIdx:  make(map[string]int),
+
+		nextRoom:  nextRoom,
+		otherRoom: otherRoom,
 	}
 	SortPatterns(a.grouper.routes)
 	a.excludes = append(a.excludes, opts.Exclude...)
@@ -473,8 +477,11 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	} else {
 		s.warm.add(rec.Duration, rec.Status, slow, cold)
 	}
-	if a.kept > maxKept {
-		a.shrink()
+	if a.nextRoom.entries > a.nextRoom.maxEntries {
+		a.shrink(&a.nextRoom, true)
+	}
+	if a.otherRoom.entries > a.otherRoom.maxEntries {
+		a.shrink(&a.otherRoom, false)
 	}
 
 	a.seq++
@@ -522,24 +529,26 @@ func (a *Aggregator) route(s *set, rk rawKey) *route {
 	}
 	if r == nil {
 		r = &route{key: key}
-		r.all.kept, r.cold.kept = &a.kept, &a.kept
+		rm := &a.otherRoom
+		if s.source == string(parser.SourceNext) {
+			rm = &a.nextRoom
+		}
+		r.all.room, r.cold.room = rm, rm
 		s.routes[key] = r
 		s.order = append(s.order, r)
 	}
 	return r
 }
 
-// shrink coarsens the largest samples until the distinct values kept are
-// well under maxKept: first those of the app's loggers, whose float
-// milliseconds make every value distinct, and Next's only when they alone
-// are too many.
-func (a *Aggregator) shrink() {
-	for a.kept > maxKept*3/4 {
-		big := a.largest(false)
+// shrink coarsens the largest samples that share rm, Next's or the
+// others', until their entries are well under its bound.
+func (a *Aggregator) shrink(rm *room, next bool) {
+	for rm.entries > rm.maxEntries*3/4 {
+		big := a.largest(next)
 		if big == nil {
-			big = a.largest(true)
-		}
-		if big == nil {
+			// Only small samples, too many of them: let them be, rather
+			// than look again at every request.
+			rm.maxEntries = 2 * rm.entries
 			return
 		}
 		big.coarser()

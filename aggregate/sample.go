@@ -32,12 +32,30 @@ type sample struct {
 	buf  []time.Duration       // added since the last flush, unsorted
 	n    int
 	// res is the resolution the values are kept at: 0 while every value
-	// is kept exactly. See maxKept.
+	// is kept exactly. See nextRoom.
 	res time.Duration
-	// kept, when set, counts the distinct values of all the samples that
-	// share it.
-	kept *int
+	// room, when set, counts what all the samples that share it keep.
+	room *room
 }
+
+// room is what some samples keep together, in list entries and arrays of
+// whole milliseconds, and how much they may keep.
+type room struct {
+	entries, arrays       int
+	maxEntries, maxArrays int
+}
+
+// The room of an Aggregator's samples: Next's own request lines, printed
+// at a fixed resolution, keep their percentiles exact in far longer logs
+// than the app loggers' float milliseconds, whose every value is new.
+// A 10 GiB generated log's Next lines take 5 MB. Past maxEntries the
+// largest samples keep their values at a resolution ten times coarser,
+// truncating, until all fit: memory stays flat, and the Summary says how
+// exact its percentiles are.
+var (
+	nextRoom  = room{maxEntries: 1 << 20, maxArrays: 128} // 8 MiB and 5 MiB
+	otherRoom = room{maxEntries: 1 << 18, maxArrays: 16}  // 2 MiB and 640 KiB
+)
 
 // An entry of a sample's list packs a value and its count into 64 bits,
 // half the room of a pair of ints: the value in nanoseconds in the high
@@ -62,15 +80,6 @@ func (e entry) n() int           { return int(e & (1<<countBits - 1)) }
 // packable reports whether v fits in an entry.
 func packable(v time.Duration) bool { return v >= 0 && v <= maxValue }
 
-// maxKept bounds the entries all of an Aggregator's samples keep
-// together, 4 MiB. Next prints whole milliseconds (or microseconds below
-// one), so its samples stay below it; but app loggers print float
-// milliseconds ("responseTime":4051.0434999987483) whose every value is
-// new. Past the bound the largest sample, an app logger's first, keeps its
-// values at a resolution ten times coarser, truncating, until all fit:
-// memory stays flat, and the Summary says how exact its percentiles are.
-const maxKept = 1 << 19
-
 // quantize truncates d to the resolution res (0: exact).
 func quantize(d, res time.Duration) time.Duration {
 	if res <= 1 {
@@ -80,8 +89,8 @@ func quantize(d, res time.Duration) time.Duration {
 }
 
 // Whole milliseconds below denseMs ms are counted in an array once a
-// sample's list holds more than denseAfter of them: an entry takes twice
-// the room of an array slot.
+// sample's list holds more than denseAfter of them (an entry takes twice
+// the room of an array slot), in as many samples as their room allows.
 const (
 	denseMs    = 10240
 	denseAfter = denseMs / 2
@@ -96,6 +105,9 @@ func (s *sample) dense(d time.Duration) bool {
 func (s *sample) toDense() {
 	if s.ms == nil {
 		s.ms = make([]uint32, denseMs)
+		if s.room != nil {
+			s.room.arrays++
+		}
 	}
 	was := len(s.runs)
 	out := s.runs[:0]
@@ -192,7 +204,7 @@ func (s *sample) flush() {
 	}
 	s.buf = s.buf[:0]
 	s.count(old)
-	if s.ms == nil && len(s.runs) > denseAfter {
+	if s.ms == nil && len(s.runs) > denseAfter && (s.room == nil || s.room.arrays < s.room.maxArrays) {
 		k := 0
 		for _, e := range s.runs {
 			if v := e.v(); v < denseMs*time.Millisecond && v%time.Millisecond == 0 {
@@ -205,10 +217,10 @@ func (s *sample) flush() {
 	}
 }
 
-// count adds to kept how the length of the list changed from was.
+// count adds to room how the length of the list changed from was.
 func (s *sample) count(was int) {
-	if s.kept != nil {
-		*s.kept += len(s.runs) - was
+	if s.room != nil {
+		s.room.entries += len(s.runs) - was
 	}
 }
 
@@ -220,9 +232,7 @@ func (s *sample) coarser() {
 	was := len(s.runs)
 	s.res = max(s.res*10, 10)
 	s.set(coarsen(all, s.res))
-	if s.kept != nil {
-		*s.kept += len(s.runs) - was
-	}
+	s.count(was)
 }
 
 // set makes the sorted values of all the sample's only values, in a list

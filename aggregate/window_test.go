@@ -129,12 +129,13 @@ func TestSampleCoarsens(t *testing.T) {
 	}
 }
 
-// TestAggregatorBoundsDistinct feeds more distinct durations than maxKept:
-// the largest sample (floats from an app logger) grows coarser, the Next
-// route's stays exact, and every request is counted.
+// TestAggregatorBoundsDistinct feeds more distinct durations than the app
+// loggers' room holds: the largest sample (floats from an app logger)
+// grows coarser, the Next route's stays exact, and every request is
+// counted.
 func TestAggregatorBoundsDistinct(t *testing.T) {
 	a := New(Options{Source: SourceAll, ByMethod: true})
-	n := maxKept + maxKept/2
+	n := otherRoom.maxEntries + otherRoom.maxEntries/2
 	for i := 0; i < n; i++ {
 		ev := parser.Event{Kind: parser.KindRequest, Request: parser.Record{
 			Source: parser.SourceJSON, Method: "GET", Path: "/float", Route: "/float", Status: 200,
@@ -147,8 +148,8 @@ func TestAggregatorBoundsDistinct(t *testing.T) {
 			a.Add(&ev)
 		}
 	}
-	if a.kept > maxKept {
-		t.Errorf("%d distinct values kept, bound %d", a.kept, maxKept)
+	if a.otherRoom.entries > otherRoom.maxEntries {
+		t.Errorf("%d distinct values kept, bound %d", a.otherRoom.entries, otherRoom.maxEntries)
 	}
 	s := a.Summary()
 	if s.Total.Count != n+n/100+1 || s.Resolution == 0 {
@@ -239,4 +240,41 @@ func TestSampleDense(t *testing.T) {
 		s.coarser()
 	}
 	check("coarser")
+}
+
+// TestNextRoom checks the bounds on Next's samples, made small: past its
+// entries the largest Next sample grows coarser, and past its arrays a
+// busy route keeps its whole milliseconds in its list, exactly.
+func TestNextRoom(t *testing.T) {
+	defer func(r room) { nextRoom = r }(nextRoom)
+	nextRoom = room{maxEntries: 30000, maxArrays: 1}
+	a := New(Options{})
+	add := func(route string, d time.Duration) {
+		ev := parser.Event{Kind: parser.KindRequest, Request: parser.Record{
+			Source: parser.SourceNext, Method: "GET", Path: route, Route: route, Status: 200, Duration: d,
+		}}
+		a.Add(&ev)
+	}
+	for i := range 2 * denseMs {
+		add("/a", time.Duration(i%denseMs)*time.Millisecond)
+		add("/b", time.Duration(i%denseMs)*time.Millisecond)
+	}
+	s := a.Summary()
+	if a.nextRoom.arrays != 1 || s.Resolution != 0 {
+		t.Fatalf("%d arrays, resolution %v; want 1 array, exact", a.nextRoom.arrays, s.Resolution)
+	}
+	for _, r := range s.Routes {
+		if r.Count != 2*denseMs || r.P50 != denseMs/2*time.Millisecond || r.Max != (denseMs-1)*time.Millisecond {
+			t.Errorf("%s: count %d p50 %v max %v", r.Route, r.Count, r.P50, r.Max)
+		}
+	}
+	for i := range 40000 {
+		add("/c", time.Duration(i)*time.Microsecond+time.Duration(i%7))
+	}
+	if a.nextRoom.entries > 30000 {
+		t.Errorf("%d entries kept, bound 30000", a.nextRoom.entries)
+	}
+	if s := a.Summary(); s.Resolution == 0 || s.Total.Count != 4*denseMs+40000 {
+		t.Errorf("resolution %v, count %d", s.Resolution, s.Total.Count)
+	}
 }
