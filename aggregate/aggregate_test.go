@@ -198,6 +198,10 @@ func TestGrouping(t *testing.T) {
 		{"/", "/"},
 		{"/t/centro-tenistico", "/t/centro-tenistico"},
 		{"/chat/[uuid]", "/chat/[uuid]"},
+		{"/a/42/", "/a/[id]/"},
+		{"42", "[id]"},
+		{"//42//x", "//[id]//x"},
+		{"", ""},
 	}
 	g := grouper{grouping: GroupAuto}
 	for _, tt := range tests {

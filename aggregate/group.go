@@ -134,13 +134,21 @@ func collapseIDs(route string) string {
 	if !found {
 		return route
 	}
-	segs := strings.Split(route, "/")
-	for i, seg := range segs {
+	var b strings.Builder // one allocation, where Split and Join make two
+	b.Grow(len(route) + len(IDSegment))
+	for i, seg := 0, ""; ; i++ {
+		seg, route, found = strings.Cut(route, "/")
+		if i > 0 {
+			b.WriteByte('/')
+		}
 		if isID(seg) {
-			segs[i] = IDSegment
+			seg = IDSegment
+		}
+		b.WriteString(seg)
+		if !found {
+			return b.String()
 		}
 	}
-	return strings.Join(segs, "/")
 }
 
 // grouper maps request routes to grouped routes, remembering recent
