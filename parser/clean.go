@@ -105,15 +105,18 @@ type prefixes struct {
 func stripPrefixes(line []byte) ([]byte, prefixes) {
 	var p prefixes
 	line = trimLeft(line)
+	tab := bytes.IndexByte(line, '\t') >= 0 // a tabPrefix needs one
 	for k := 0; k < maxPrefixes; k++ {
 		if t, n := scanTimestamp(line); n > 0 {
 			p.time = t
 			line = trimLeft(line[n:])
 			continue
 		}
-		if n := tabPrefix(line); n > 0 {
-			line = line[n:]
-			continue
+		if tab {
+			if n := tabPrefix(line); n > 0 {
+				line = line[n:]
+				continue
+			}
 		}
 		if n := pipePrefix(line); n > 0 {
 			line = trimLeft(line[n:])
@@ -357,6 +360,9 @@ func bracketPrefix(b []byte) (tag []byte, n int) {
 // levelPrefix matches a log level word such as pino-pretty's
 // "DEBUG (nextjs): " or "INFO: ".
 func levelPrefix(b []byte) int {
+	if len(b) == 0 || b[0] != 'T' && b[0] != 'D' && b[0] != 'I' && b[0] != 'W' && b[0] != 'E' {
+		return 0
+	}
 	var n int
 	for _, lvl := range [...]string{"TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR"} {
 		if len(b) > len(lvl) && string(b[:len(lvl)]) == lvl && (b[len(lvl)] == ' ' || b[len(lvl)] == ':') {

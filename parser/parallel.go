@@ -31,7 +31,7 @@ var chunkBytes = 128 << 10
 // maxKeptEvents bounds the events a chunk keeps room for between uses: a
 // chunk of short lines that are all events (a JSON log) needs room for
 // thousands, at over 300 bytes each, and should not keep it.
-const maxKeptEvents = 1024
+const maxKeptEvents = 2048
 
 // chunk is a run of whole lines and, once a worker is done, their events.
 type chunk struct {
