@@ -119,3 +119,25 @@ func FuzzScanHints(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkScanHints measures the needle pass alone over the lines of a
+// generated log.
+func BenchmarkScanHints(b *testing.B) {
+	var gen bytes.Buffer
+	if _, err := genlog.Generate(&gen, genlog.Options{Seed: 1, Size: 4 << 20}); err != nil {
+		b.Fatal(err)
+	}
+	lines := bytes.Split(gen.Bytes(), []byte("\n"))
+	p, _ := New(Options{})
+	b.SetBytes(int64(gen.Len()))
+	var set uint8
+	for b.Loop() {
+		for _, l := range lines {
+			set |= p.scanHints(l)
+		}
+	}
+	b.ReportMetric(float64(len(lines)*b.N)/b.Elapsed().Seconds(), "lines/s")
+	if set == 0 {
+		b.Fatal("no hints found")
+	}
+}
