@@ -628,7 +628,7 @@ func (a *Aggregator) Summary() *Summary {
 		Rules:      len(a.opts.Rules),
 		AppRoutes:  len(a.grouper.routes),
 		Total:      a.stats(&p.total, &all, nil),
-		Resolution: all.res,
+		Resolution: max(all.res, cold.res), // warm is all less cold
 		Dev:        a.dev,
 		Input:      a.input,
 		First:      p.first,

@@ -135,10 +135,10 @@ func (s *sample) add(d time.Duration) {
 	d = quantize(d, s.res)
 	s.n++
 	switch {
-	case s.dense(d):
+	case s.dense(d) && s.ms[d/time.Millisecond] < math.MaxUint32:
 		s.ms[d/time.Millisecond]++
 		return
-	case !packable(d):
+	case !packable(d) || s.dense(d): // or its array slot is full
 		s.addBig(d, 1)
 		return
 	}
@@ -251,9 +251,9 @@ func (s *sample) set(all []bin) {
 	s.runs = make([]entry, 0, runs)
 	for _, b := range all {
 		switch {
-		case s.dense(b.v):
-			s.ms[b.v/time.Millisecond] += uint32(b.n)
-		case !packable(b.v) || b.n > maxCount:
+		case s.dense(b.v) && b.n <= math.MaxUint32:
+			s.ms[b.v/time.Millisecond] = uint32(b.n)
+		case !packable(b.v) || b.n > maxCount || s.dense(b.v):
 			s.addBig(b.v, b.n)
 		default:
 			s.runs = append(s.runs, pack(b.v, b.n))
@@ -369,15 +369,21 @@ type bin struct {
 }
 
 // bins returns the sample's values in ascending order, less the values of
-// minus (a subset of the sample), which may be nil.
+// minus (a subset of the sample), which may be nil. When the two keep
+// their values at different resolutions, both are counted at the coarser
+// one: see resolution.
 func (s *sample) bins(minus *sample) []bin {
 	all := s.sorted()
 	if minus == nil || minus.n == 0 {
 		return all
 	}
 	sub := minus.sorted()
-	if minus.res < s.res { // s grew coarser: count minus at s's resolution
-		sub = coarsen(sub, s.res)
+	res := max(s.res, minus.res)
+	if s.res < res {
+		all = coarsen(all, res)
+	}
+	if minus.res < res {
+		sub = coarsen(sub, res)
 	}
 	bs := all[:0]
 	j := 0
@@ -393,6 +399,17 @@ func (s *sample) bins(minus *sample) []bin {
 		}
 	}
 	return bs
+}
+
+// release gives back what a sample that holds nothing more keeps, its
+// array's slot in the room too.
+func (s *sample) release() {
+	if s.ms != nil && s.room != nil {
+		s.room.arrays--
+	}
+	was := len(s.runs)
+	s.runs, s.ms, s.big, s.buf = nil, nil, nil, nil
+	s.count(was)
 }
 
 func int64cmp(a, b int64) int {

@@ -278,3 +278,68 @@ func TestNextRoom(t *testing.T) {
 		t.Errorf("resolution %v, count %d", s.Resolution, s.Total.Count)
 	}
 }
+
+// TestWarmAtColdResolution: a route's cold sample, kept in its list when
+// the room's one array went to the route's all sample, is the largest
+// sample and grows coarser while all stays exact. Warm, all less cold,
+// is then counted at the coarser resolution, and the Summary says so.
+func TestWarmAtColdResolution(t *testing.T) {
+	run := func(r room) *Summary {
+		defer func(old room) { nextRoom = old }(nextRoom)
+		nextRoom = r
+		a := New(Options{})
+		add := func(route string, d time.Duration, cold bool) {
+			rec := parser.Record{Source: parser.SourceNext, Method: "GET", Path: route, Route: route, Status: 200, Duration: d}
+			if cold {
+				rec.Phases = []parser.Phase{{Label: "compile", Duration: time.Hour}}
+			}
+			ev := parser.Event{Kind: parser.KindRequest, Request: rec}
+			a.Add(&ev)
+		}
+		for i := range 6000 {
+			add("/a", time.Duration(i)*time.Millisecond, false)
+		}
+		for i := range 5000 {
+			add("/a", time.Duration(i)*time.Millisecond, true)
+		}
+		for i := range 4000 {
+			add("/b", time.Duration(i)*time.Microsecond+time.Nanosecond, false)
+		}
+		return a.Summary()
+	}
+	exact := run(room{maxEntries: 1 << 20, maxArrays: 1})
+	tight := run(room{maxEntries: 8000, maxArrays: 1})
+	if exact.Resolution != 0 || tight.Resolution < 10*time.Microsecond {
+		t.Fatalf("resolutions %v and %v, want 0 and at least 10µs", exact.Resolution, tight.Resolution)
+	}
+	q := func(d time.Duration) time.Duration { return quantize(d, tight.Resolution) }
+	w, e := tight.Warm, exact.Warm
+	if w.Count != e.Count || w.Min != q(e.Min) || w.P50 != q(e.P50) || w.P95 != q(e.P95) || w.Max != q(e.Max) {
+		t.Errorf("warm at %v: count %d min %v p50 %v p95 %v max %v; exact: count %d min %v p50 %v p95 %v max %v",
+			tight.Resolution, w.Count, w.Min, w.P50, w.P95, w.Max, e.Count, e.Min, e.P50, e.P95, e.Max)
+	}
+}
+
+// TestWindowReleasesArrays: a route whose requests all left the window
+// gives back its array's slot in the room.
+func TestWindowReleasesArrays(t *testing.T) {
+	a := New(Options{Last: 2 * denseAfter})
+	add := func(route string, d time.Duration) {
+		ev := parser.Event{Kind: parser.KindRequest, Request: parser.Record{
+			Source: parser.SourceNext, Method: "GET", Path: route, Route: route, Status: 200, Duration: d,
+		}}
+		a.Add(&ev)
+	}
+	for i := range 2 * denseAfter {
+		add("/a", time.Duration(i)*time.Millisecond)
+	}
+	if a.nextRoom.arrays != 1 {
+		t.Fatalf("%d arrays after /a, want 1", a.nextRoom.arrays)
+	}
+	for i := range 2 * denseAfter {
+		add("/b", time.Duration(i%10)*time.Millisecond)
+	}
+	if a.nextRoom.arrays != 0 || a.nextRoom.entries != 10 {
+		t.Errorf("/a left the window: %d arrays, %d entries; want 0 and /b's 10", a.nextRoom.arrays, a.nextRoom.entries)
+	}
+}
