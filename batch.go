@@ -151,6 +151,15 @@ func fail(stderr io.Writer, err error) int {
 	return 1
 }
 
+// maxWorkers bounds the goroutines a read parses on. Each holds up to
+// 700 KiB of chunks in flight, and the events are counted on one
+// goroutine anyway, which more parsers cannot speed up.
+const maxWorkers = 8
+
+// parseWorkers returns how many goroutines a read parses on: one per
+// core, up to maxWorkers.
+func parseWorkers() int { return min(runtime.GOMAXPROCS(0), maxWorkers) }
+
 // read feeds one input's events to each of aggs.
 func read(name string, stdin io.Reader, p *parser.Parser, w *warner, aggs ...*aggregate.Aggregator) error {
 	in, err := open(name, stdin)
@@ -162,7 +171,7 @@ func read(name string, stdin io.Reader, p *parser.Parser, w *warner, aggs ...*ag
 	}
 	defer in.Close()
 	sc := parser.NewScanner(in.r, name, p)
-	sc.SetWorkers(runtime.GOMAXPROCS(0))
+	sc.SetWorkers(parseWorkers())
 	requests := 0
 	for sc.Scan() {
 		ev := sc.Event()

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"runtime"
 	"time"
 
 	"github.com/reqstats/reqstats/parser"
@@ -88,7 +87,7 @@ func lastTimestamp(name string, stdin io.Reader, p *parser.Parser) time.Time {
 	defer in.Close()
 	var last time.Time
 	sc := parser.NewScanner(in.r, name, p)
-	sc.SetWorkers(runtime.GOMAXPROCS(0))
+	sc.SetWorkers(parseWorkers())
 	for sc.Scan() {
 		if t := sc.Event().Time; t.After(last) {
 			last = t

@@ -60,14 +60,16 @@ type parallel struct {
 }
 
 // SetWorkers makes the Scanner parse on n goroutines, which pays on a
-// machine with more than one core. It must be called before the first
-// Scan; n < 2 leaves the Scanner reading on the caller's goroutine. With
+// machine with more than one core; each holds a chunk or two (128 KiB and
+// up to 2048 events, 700 KiB). It must be called before the first Scan;
+// n < 2 leaves the Scanner reading on the caller's goroutine. With
 // workers, the caller must call Scan until it returns false, or the
-// workers leak.
+// workers leak, and Lines, Bytes and Err are only right once it has.
 func (sc *Scanner) SetWorkers(n int) {
 	if n < 2 || sc.par != nil {
 		return
 	}
+	sc.buf = nil // the workers have their own
 	pool := n + 2
 	ps := &parallel{
 		order: make(chan *chunk, pool),
@@ -99,7 +101,13 @@ func (ps *parallel) read(r io.Reader) {
 	for !eof || len(carry) > 0 {
 		c := <-ps.free
 		c.data = append(c.data[:0], carry...)
+		// The test for a line too long to keep is on the buffer's size:
+		// the append must not have grown it past MaxLineBytes+1.
+		c.data = c.data[:len(c.data):min(cap(c.data), MaxLineBytes+1)]
 		carry = carry[:0]
+		if cap(carry) > chunkBytes {
+			carry = nil // after a long line
+		}
 		c.long = 0
 		for {
 			if long > 0 {

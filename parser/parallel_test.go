@@ -107,16 +107,18 @@ func TestParallelSameEvents(t *testing.T) {
 }
 
 // TestParallelLongLine checks that a line longer than MaxLineBytes is
-// skipped and reported the same way with workers, also as the last line.
+// skipped and reported the same way with workers: two in a row, and as
+// the last line. With chunks of 5 MiB, the second long line starts in a
+// buffer that already grew past MaxLineBytes.
 func TestParallelLongLine(t *testing.T) {
 	long := strings.Repeat("x", MaxLineBytes+10)
-	in := " GET /a 200 in 1ms\n" + long + "\r\n GET /b 200 in 2ms\n" + long
+	in := " GET /a 200 in 1ms\n" + long + "\r\n" + long[5:] + "\n GET /b 200 in 2ms\n" + long
 	want, _, _, _ := readEvents(t, strings.NewReader(in), 1)
-	if len(want) != 4 || !strings.Contains(want[1], "longer than") {
+	if len(want) != 5 || !strings.Contains(want[1], "longer than") || !strings.Contains(want[2], "longer than") {
 		t.Fatalf("one goroutine read %d events: %q", len(want), want)
 	}
 	defer func(def int) { chunkBytes = def }(chunkBytes)
-	for _, size := range []int{100, chunkBytes} {
+	for _, size := range []int{100, 5 << 20, chunkBytes} {
 		chunkBytes = size
 		got, _, _, _ := readEvents(t, strings.NewReader(in), 2)
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
