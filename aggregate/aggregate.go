@@ -164,7 +164,8 @@ type rawKey struct{ method, route string }
 type hot struct {
 	r *route // nil until a request of it is counted
 	// noMatch is the pending generation at which no pending compile of
-	// noMatchFile matched the path: until a compile is added, none will.
+	// noMatchFile matched the path: until a compile is added, none will,
+	// and after, only those added since may.
 	noMatch     uint64
 	noMatchFile string
 }
@@ -324,6 +325,7 @@ func (a *Aggregator) storeTag(tag string) *StoreTag {
 type compiled struct {
 	Pattern
 	file string
+	gen  uint64 // the Aggregator's pendGen once it was added
 }
 
 // addCompile remembers a compiled route: its next request waited for the
@@ -333,12 +335,12 @@ func (a *Aggregator) addCompile(target, file string) {
 	if target == "" || strings.HasPrefix(target, "/_") || target == "/middleware" || target == "/proxy" || target == "/instrumentation" {
 		return
 	}
-	p := compiled{ParsePattern(target), file}
+	a.pendGen++
+	p := compiled{ParsePattern(target), file, a.pendGen}
 	a.compiled = addPending(a.compiled, p)
 	for _, s := range a.setOrder {
 		s.pending = addPending(s.pending, p)
 	}
-	a.pendGen++
 }
 
 // addPending adds p to a bounded list of compiled routes.
@@ -366,8 +368,17 @@ func (a *Aggregator) isCold(s *set, h *hot, rec *parser.Record) bool {
 	if len(s.pending) == 0 || h.noMatch == a.pendGen && h.noMatchFile == rec.File {
 		return cold
 	}
-	for i, p := range s.pending {
-		if p.file == rec.File && p.Match(rec.Route) {
+	// The pending list is in the order compiles were added; those added
+	// by the time no compile matched this path still do not.
+	from := 0
+	if h.noMatchFile == rec.File {
+		from = len(s.pending)
+		for from > 0 && s.pending[from-1].gen > h.noMatch {
+			from--
+		}
+	}
+	for i := from; i < len(s.pending); i++ {
+		if p := s.pending[i]; p.file == rec.File && p.Match(rec.Route) {
 			s.pending = slices.Delete(s.pending, i, i+1)
 			return true
 		}
