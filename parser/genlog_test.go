@@ -3,6 +3,7 @@ package parser
 import (
 	"bytes"
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
 
@@ -62,7 +63,8 @@ func TestGeneratedLog(t *testing.T) {
 }
 
 // BenchmarkParse measures the parser on a realistic generated dev log:
-// bytes/s (b.SetBytes) and lines/s.
+// bytes/s (b.SetBytes) and lines/s, on the caller's goroutine
+// (BenchmarkParse/workers=1) and on a worker per core.
 func BenchmarkParse(b *testing.B) {
 	var log bytes.Buffer
 	stats, err := genlog.Generate(&log, genlog.Options{Seed: 1, Size: 32 << 20})
@@ -71,17 +73,24 @@ func BenchmarkParse(b *testing.B) {
 	}
 	data := log.Bytes()
 	p, _ := New(Options{})
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	requests := 0
-	for b.Loop() {
-		sc := NewScanner(bytes.NewReader(data), "gen.log", p)
-		for sc.Scan() {
-			if sc.Event().Kind == KindRequest {
-				requests++
+	for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			requests := 0
+			for b.Loop() {
+				sc := NewScanner(bytes.NewReader(data), "gen.log", p)
+				sc.SetWorkers(workers)
+				for sc.Scan() {
+					if sc.Event().Kind == KindRequest {
+						requests++
+					}
+				}
 			}
-		}
+			if requests == 0 {
+				b.Fatal("no requests read")
+			}
+			b.ReportMetric(float64(stats.Lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+		})
 	}
-	b.ReportMetric(float64(stats.Lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }
