@@ -126,3 +126,19 @@ func TestParallelLongLine(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParallel checks that a Scanner with workers reads any input as one
+// without does, with chunks of 1 to 256 bytes.
+func FuzzParallel(f *testing.F) {
+	f.Add([]byte(" GET /a 200 in 1ms\n[performance-logger] 🐌 SLOW REQUEST: {\n  path: '/x',\n  duration: '2345ms',\n}\r\n"), uint8(7))
+	f.Add([]byte(`{"reqId":"r1","req":{"method":"GET","url":"/a"},"msg":"incoming request"}`+"\n"+`{"reqId":"r1","res":{"statusCode":200},"responseTime":1.5,"msg":"request completed"}`), uint8(3))
+	f.Fuzz(func(t *testing.T, in []byte, size uint8) {
+		want, wl, wn, _ := readEvents(t, bytes.NewReader(in), 1)
+		defer func(def int) { chunkBytes = def }(chunkBytes)
+		chunkBytes = int(size) + 1
+		got, gl, gn, _ := readEvents(t, bytes.NewReader(in), 2)
+		if gl != wl || gn != wn || strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("chunks of %d: %d lines, %d bytes, events\n%s\nwant %d, %d,\n%s", chunkBytes, gl, gn, strings.Join(got, "\n"), wl, wn, strings.Join(want, "\n"))
+		}
+	})
+}
