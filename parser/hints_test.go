@@ -3,8 +3,6 @@ package parser
 import (
 	"bytes"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -48,20 +46,8 @@ func refHints(p *Parser, line []byte) uint8 {
 // and random bytes drawn mostly from the needles' own.
 func hintCorpus(t *testing.T) [][]byte {
 	var lines [][]byte
-	var gen bytes.Buffer
-	if _, err := genlog.Generate(&gen, genlog.Options{Seed: 5, Size: 256 << 10}); err != nil {
-		t.Fatal(err)
-	}
-	lines = append(lines, bytes.Split(gen.Bytes(), []byte("\n"))...)
-	for _, glob := range []string{"../testdata/*.log", "../../shared/samples/formats/*.txt"} {
-		files, _ := filepath.Glob(glob)
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			lines = append(lines, bytes.Split(b, []byte("\n"))...)
-		}
+	for _, b := range testLogs(t, 5, 256<<10) {
+		lines = append(lines, bytes.Split(b, []byte("\n"))...)
 	}
 	needles := []string{" in ", "{", "5ms", "5 ms", "- ms", " ms", "took ", "-->", "ompil", "started server", "RECORDED", "SLOW REQUEST", "StoreSize:", "Metrics cleared", " 200"}
 	for _, n := range needles {

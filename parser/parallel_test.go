@@ -65,13 +65,13 @@ func sameEvents(t *testing.T, name string, in []byte, wrap func(io.Reader) io.Re
 	}
 }
 
-// TestParallelSameEvents checks that a Scanner with workers returns the
-// events of a Scanner without, whatever the chunk size: with chunks of a
-// few bytes every multi-line object and every fastify request crosses a
-// seam.
-func TestParallelSameEvents(t *testing.T) {
+// testLogs returns the logs in ../testdata, the shared samples when they
+// are there (beside the repository), and a generated log of size bytes,
+// by name.
+func testLogs(t *testing.T, seed, size int64) map[string][]byte {
+	t.Helper()
 	var gen bytes.Buffer
-	if _, err := genlog.Generate(&gen, genlog.Options{Seed: 3, Size: 1 << 20}); err != nil {
+	if _, err := genlog.Generate(&gen, genlog.Options{Seed: seed, Size: size}); err != nil {
 		t.Fatal(err)
 	}
 	logs := map[string][]byte{"genlog": gen.Bytes()}
@@ -88,6 +88,15 @@ func TestParallelSameEvents(t *testing.T) {
 	if len(logs) < 5 {
 		t.Fatalf("only %d logs found", len(logs))
 	}
+	return logs
+}
+
+// TestParallelSameEvents checks that a Scanner with workers returns the
+// events of a Scanner without, whatever the chunk size: with chunks of a
+// few bytes every multi-line object and every fastify request crosses a
+// seam.
+func TestParallelSameEvents(t *testing.T) {
+	logs := testLogs(t, 3, 1<<20)
 	slow := "[performance-logger] 🐌 SLOW REQUEST: {\n  path: '/api/guest/chat',\n  duration: '2345ms',\n  threshold: '2000ms',\n  method: 'POST'\n}\n"
 	fastify := `{"level":30,"time":1700000000000,"reqId":"req-1","req":{"method":"GET","url":"/api/a"},"msg":"incoming request"}` + "\n" +
 		` GET /x 200 in 5ms` + "\n" +
