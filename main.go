@@ -61,10 +61,10 @@ func main() {
 }
 
 // memoryLimit is the Go runtime's soft memory limit, unless GOMEMLIMIT
-// sets another. The samples of a 10 GiB log keep about 10 MB and the rest
+// sets another. The samples of a 10 GiB log keep about 9 MB and the rest
 // of a read's live heap as much again: 38 MiB leaves the collector room
-// (at 32 MiB it ran 8000 times over such a log and took twice as long),
-// and peak RSS stays near 44 MB.
+// (at 32 MiB it ran 8000 times over such a log and took half as long
+// again), and peak RSS stays at 45 MiB.
 const memoryLimit = 38 << 20
 
 // maxWarnings is how many malformed lines are printed to standard error;
