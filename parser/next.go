@@ -151,10 +151,10 @@ var spaceIn = []byte(" in ")
 // parseNext reads a Next.js request line. s has had ANSI escapes and line
 // prefixes removed. It returns ErrNoMatch for lines that are not requests
 // and a *SyntaxError (without position) for request lines it cannot read.
-func parseNext(s []byte, rec *Record, phases []Phase) ([]Phase, error) {
+func parseNext(s []byte, rec *Record, sc *scratch) error {
 	method, mi, pi := findMethod(s)
 	if mi < 0 || nested(s[:mi]) {
-		return phases, ErrNoMatch
+		return ErrNoMatch
 	}
 	for end := len(s); end > pi; {
 		k := lastIn(s[pi:end])
@@ -173,29 +173,29 @@ func parseNext(s []byte, rec *Record, phases []Phase) ([]Phase, error) {
 		d, n, ok := scanDuration(s[k+4:], false)
 		if !ok {
 			if anchored(s, mi) {
-				return phases, &SyntaxError{Msg: fmt.Sprintf("bad duration %q", token(s[k+4:]))}
+				return &SyntaxError{Msg: fmt.Sprintf("bad duration %q", token(s[k+4:]))}
 			}
-			return phases, ErrNoMatch
+			return ErrNoMatch
 		}
 		rest := trimLeft(s[k+4+n:])
 		if isFetchSuffix(rest) {
-			return phases, ErrNoMatch
+			return ErrNoMatch
 		}
 		path := bytes.TrimRight(s[pi:k-4], " ")
 		*rec = Record{
 			Source:   SourceNext,
 			Method:   method,
-			Path:     string(path),
+			Path:     sc.intern(path),
 			Status:   st,
 			Duration: d,
 		}
 		rec.Route = routeOf(rec.Path)
-		phases = parsePhases(rest, phases[:0])
-		rec.Phases = phases
-		return phases, nil
+		sc.phases = parsePhases(rest, sc.phases[:0])
+		rec.Phases = sc.phases
+		return nil
 	}
 	if !anchored(s, mi) {
-		return phases, ErrNoMatch
+		return ErrNoMatch
 	}
 	// A request line that lost a part: report it rather than drop it.
 	tok := token(s[pi:])
@@ -203,14 +203,14 @@ func parseNext(s []byte, rec *Record, phases []Phase) ([]Phase, error) {
 	switch {
 	case bytes.HasPrefix(after, spaceIn):
 		if _, _, ok := scanDuration(after[4:], false); ok {
-			return phases, &SyntaxError{Msg: fmt.Sprintf("request %s %s has no status code", method, tok)}
+			return &SyntaxError{Msg: fmt.Sprintf("request %s %s has no status code", method, tok)}
 		}
 	case len(after) == 4 && after[0] == ' ':
 		if _, ok := status(after[1:]); ok {
-			return phases, &SyntaxError{Msg: fmt.Sprintf("request %s %s%s has no duration", method, tok, after)}
+			return &SyntaxError{Msg: fmt.Sprintf("request %s %s%s has no duration", method, tok, after)}
 		}
 	}
-	return phases, ErrNoMatch
+	return ErrNoMatch
 }
 
 // token returns b up to its first blank, at most 32 bytes of it.

@@ -143,8 +143,31 @@ type scratch struct {
 	fl     fieldList
 	msg    []byte // a JSON line's message, read as a line of its own
 	inMsg  bool
-	open   []byte // with errOpen: the start of the object
-	tag    []byte // with errOpen: the line's tag
+	open   []byte            // with errOpen: the start of the object
+	tag    []byte            // with errOpen: the line's tag
+	paths  map[string]string // recent request paths, nil for ParseLine: see intern
+}
+
+// maxInterned bounds scratch.paths.
+const maxInterned = 1 << 10
+
+// intern returns b as a string, the same string for a path seen recently:
+// a log repeats its paths, and a new string per request was most of what
+// a read allocated. Paths with ids are new each time, and refill the map
+// once it is cleared.
+func (sc *scratch) intern(b []byte) string {
+	if sc.paths == nil {
+		return string(b)
+	}
+	if s, ok := sc.paths[string(b)]; ok {
+		return s
+	}
+	if len(sc.paths) >= maxInterned {
+		clear(sc.paths)
+	}
+	s := string(b)
+	sc.paths[s] = s
+	return s
 }
 
 // parse reads line into ev (position fields aside). The order decides
@@ -189,8 +212,7 @@ func (p *Parser) parseAny(line []byte, sc *scratch, ev *Event) error {
 	}
 	ev.Time = pre.time
 	if h.has(hintNext) {
-		phases, err := parseNext(s, &ev.Request, sc.phases)
-		sc.phases = phases
+		err := parseNext(s, &ev.Request, sc)
 		switch {
 		case err == nil:
 			ev.Kind = KindRequest

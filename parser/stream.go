@@ -80,7 +80,9 @@ type incoming struct {
 // NewStream returns a Stream that reads the lines of the input named file
 // ("-" for standard input).
 func (p *Parser) NewStream(file string) *Stream {
-	return &Stream{p: p, file: file}
+	s := &Stream{p: p, file: file}
+	s.sc.paths = make(map[string]string)
+	return s
 }
 
 // Line returns the number of lines pushed so far.
