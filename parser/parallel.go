@@ -171,13 +171,9 @@ func (ps *parallel) parse(st *Stream) {
 			st.line = 0
 			st.obj.open = false
 			for data := c.data; len(data) > 0; {
-				line := data
-				if i := bytes.IndexByte(data, '\n'); i >= 0 {
-					line, data = data[:i], data[i+1:]
-				} else {
-					data = nil
-				}
-				for _, ev := range st.Push(dropCR(line)) {
+				var line []byte
+				line, data = cutLine(data)
+				for _, ev := range st.Push(line) {
 					if n := len(ev.Request.Phases); n > 0 {
 						start := len(c.phases)
 						c.phases = append(c.phases, ev.Request.Phases...)
@@ -193,6 +189,15 @@ func (ps *parallel) parse(st *Stream) {
 		}
 		c.done <- 1
 	}
+}
+
+// cutLine returns the first line of whole lines, without its line ending,
+// and the lines after it.
+func cutLine(data []byte) (line, rest []byte) {
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		return dropCR(data[:i]), data[i+1:]
+	}
+	return dropCR(data), nil
 }
 
 // scan is Scan for a Scanner with workers.
@@ -214,7 +219,8 @@ func (sc *Scanner) scan() bool {
 			case KindRequest:
 				ev.Request.Line += ps.base
 				if ev.reqID != "" {
-					st.join(&ev.Request, []byte(ev.reqID))
+					in, ok := st.pending[ev.reqID]
+					st.join(&ev.Request, in, ok)
 					ev.reqID = ""
 				}
 			case KindMalformed:
@@ -224,13 +230,9 @@ func (sc *Scanner) scan() bool {
 		}
 		sc.evs, sc.next = nil, 0
 		if ps.seq && len(ps.rest) > 0 {
-			line := ps.rest
-			if i := bytes.IndexByte(line, '\n'); i >= 0 {
-				line, ps.rest = line[:i], line[i+1:]
-			} else {
-				ps.rest = nil
-			}
-			sc.evs = st.Push(dropCR(line))
+			var line []byte
+			line, ps.rest = cutLine(ps.rest)
+			sc.evs = st.Push(line)
 			continue
 		}
 		if !sc.nextChunk() {

@@ -113,12 +113,13 @@ func (s *Stream) Push(line []byte) []Event {
 		s.obj.time = ev.Time
 		s.obj.lines = 1
 		s.obj.buf = append(s.obj.buf[:0], s.sc.open...)
-	case err == errIncoming && s.deferJoins:
-		f := &s.sc.fields
-		s.emit(Event{Kind: kindIncoming, reqID: string(f.reqID), Request: Record{Method: f.method, Path: string(f.path)}}, s.line)
 	case err == errIncoming:
 		f := &s.sc.fields
-		s.remember(string(f.reqID), f.method, string(f.path))
+		if s.deferJoins {
+			s.emit(Event{Kind: kindIncoming, reqID: string(f.reqID), Request: Record{Method: f.method, Path: string(f.path)}}, s.line)
+		} else {
+			s.remember(string(f.reqID), f.method, string(f.path))
+		}
 	case err != ErrNoMatch:
 		s.malformed(err.(*SyntaxError).Msg, s.line)
 	}
@@ -147,12 +148,14 @@ func (s *Stream) joinLine(ev *Event) {
 		ev.reqID = string(s.sc.fields.reqID)
 		return
 	}
-	s.join(&ev.Request, s.sc.fields.reqID)
+	in, ok := s.pending[string(s.sc.fields.reqID)]
+	s.join(&ev.Request, in, ok)
 }
 
-// join fills in the method and path of a request known only by its reqId.
-func (s *Stream) join(rec *Record, id []byte) {
-	if in, ok := s.pending[string(id)]; ok {
+// join fills in the method and path of a request known only by its reqId,
+// from the incoming line of that reqId if one was seen (ok).
+func (s *Stream) join(rec *Record, in incoming, ok bool) {
+	if ok {
 		if rec.Method == "" {
 			rec.Method = in.method
 		}

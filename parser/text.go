@@ -22,9 +22,7 @@ import (
 //
 // morgan's common and combined formats print no time and are not read.
 
-var (
-	koaOut = []byte("-->")
-)
+var koaOut = []byte("-->")
 
 // parseKoa reads a koa-logger or hono/logger response line,
 // "--> GET /x 200 466ms 4.66kb". The incoming "<-- GET /x" is not read.
