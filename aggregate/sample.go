@@ -97,10 +97,13 @@ const (
 	denseAfter = denseMs / 2
 )
 
-// dense reports whether d, quantized, is counted in s.ms.
-func (s *sample) dense(d time.Duration) bool {
-	return s.ms != nil && d >= 0 && d < denseMs*time.Millisecond && d%time.Millisecond == 0
+// wholeMs reports whether an array of whole milliseconds can count d.
+func wholeMs(d time.Duration) bool {
+	return d >= 0 && d < denseMs*time.Millisecond && d%time.Millisecond == 0
 }
+
+// dense reports whether d, quantized, is counted in s.ms.
+func (s *sample) dense(d time.Duration) bool { return s.ms != nil && wholeMs(d) }
 
 // toDense moves the values of the list that the array counts into it.
 func (s *sample) toDense() {
@@ -209,7 +212,7 @@ func (s *sample) flush() {
 	if s.ms == nil && len(s.runs) > denseAfter && (s.room == nil || s.room.arrays < s.room.maxArrays) {
 		k := 0
 		for _, e := range s.runs {
-			if v := e.v(); v < denseMs*time.Millisecond && v%time.Millisecond == 0 {
+			if wholeMs(e.v()) {
 				k++
 			}
 		}
@@ -237,8 +240,8 @@ func (s *sample) coarser() {
 	s.count(was)
 }
 
-// set makes the sorted values of all the sample's only values, in a list
-// just long enough.
+// set makes the sorted, distinct values of all the sample's only values,
+// in a list just long enough.
 func (s *sample) set(all []bin) {
 	if s.ms != nil {
 		clear(s.ms)
@@ -289,8 +292,14 @@ func (s *sample) sorted() []bin {
 	for v, n := range s.big {
 		out = append(out, bin{v, n})
 	}
-	slices.SortFunc(out, func(a, b bin) int { return int64cmp(int64(a.v), int64(b.v)) })
-	return coarsen(out, 0)
+	return compact(out, 0)
+}
+
+// compact sorts bs and adds up the counts of equal values, at the
+// resolution res.
+func compact(bs []bin, res time.Duration) []bin {
+	slices.SortFunc(bs, func(a, b bin) int { return int64cmp(int64(a.v), int64(b.v)) })
+	return coarsen(bs, res)
 }
 
 // coarsen truncates the sorted values of runs to res, in place, adding up
@@ -319,22 +328,15 @@ func mergeSamples(ss []*sample) sample {
 		m.res = max(m.res, s.res)
 	}
 	var runs []bin
-	compact := func() {
-		slices.SortFunc(runs, func(a, b bin) int { return int64cmp(int64(a.v), int64(b.v)) })
-		runs = coarsen(runs, m.res)
-	}
 	done := 0
 	for _, s := range ss {
-		for _, b := range s.sorted() {
-			runs = append(runs, bin{quantize(b.v, m.res), b.n})
-		}
+		runs = append(runs, s.sorted()...)
 		if len(runs) > 2*done+4096 {
-			compact()
+			runs = compact(runs, m.res)
 			done = len(runs)
 		}
 	}
-	compact()
-	m.set(runs)
+	m.set(compact(runs, m.res))
 	return m
 }
 
