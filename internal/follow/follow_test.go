@@ -1,0 +1,776 @@
+package follow_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/reqstats/reqstats/internal/clock"
+	"github.com/reqstats/reqstats/internal/follow"
+)
+
+// wait bounds every wait for the follower; reaching it fails the test.
+const wait = 10 * time.Second
+
+// quiet is how long, in inotify mode, the library may deliver nothing
+// before the test steps the clock to run the follower's idle check.
+const quiet = 50 * time.Millisecond
+
+// modes runs test once with inotify and once polling.
+func modes(t *testing.T, test func(t *testing.T, poll bool)) {
+	t.Run("inotify", func(t *testing.T) { test(t, false) })
+	t.Run("poll", func(t *testing.T) { test(t, true) })
+}
+
+// recorder is a sink that keeps copies of the lines it is given and lets
+// other goroutines wait until they satisfy a condition.
+type recorder struct {
+	mu      sync.Mutex
+	lines   []string
+	changed chan struct{} // signalled after each line
+
+	// If holdAt > 0, the sink closes held after the holdAt-th line and
+	// then waits until release is closed, holding up the follower.
+	holdAt        int
+	held, release chan struct{}
+}
+
+func newRecorder() *recorder {
+	return &recorder{changed: make(chan struct{}, 1)}
+}
+
+func (r *recorder) sink(line []byte) {
+	r.mu.Lock()
+	r.lines = append(r.lines, string(line))
+	n := len(r.lines)
+	r.mu.Unlock()
+	select {
+	case r.changed <- struct{}{}:
+	default:
+	}
+	if n == r.holdAt {
+		close(r.held)
+		<-r.release
+	}
+}
+
+// snapshot returns a copy of the lines recorded so far.
+func (r *recorder) snapshot() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.lines...)
+}
+
+// count returns the number of lines recorded so far.
+func (r *recorder) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.lines)
+}
+
+// waitCount waits up to d until at least n lines have been recorded.
+func (r *recorder) waitCount(d time.Duration, n int) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for r.count() < n {
+		select {
+		case <-r.changed:
+		case <-timer.C:
+			return false
+		}
+	}
+	return true
+}
+
+// waitQuiet waits until at least n lines have been recorded, or no line
+// has come for d, and reports whether n lines have.
+func (r *recorder) waitQuiet(d time.Duration, n int) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for r.count() < n {
+		select {
+		case <-r.changed:
+			timer.Reset(d)
+		case <-timer.C:
+			return false
+		}
+	}
+	return true
+}
+
+// session is a follow.File call running on its own goroutine with a fake
+// clock.
+type session struct {
+	*recorder
+	clock  *clock.Fake
+	poll   bool
+	cancel context.CancelFunc
+	done   chan error
+	once   sync.Once
+	err    error
+}
+
+// start starts follow.File on path; the test's cleanup stops it.
+func start(t *testing.T, path string, opts follow.Options) *session {
+	return startTo(t, path, opts, newRecorder())
+}
+
+// startTo is start with a recorder of the caller's.
+func startTo(t *testing.T, path string, opts follow.Options, rec *recorder) *session {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &session{recorder: rec, clock: clock.NewFake(time.Unix(0, 0)), poll: opts.Poll,
+		cancel: cancel, done: make(chan error, 1)}
+	opts.Clock = s.clock
+	go func() { s.done <- follow.File(ctx, path, opts, s.sink) }()
+	t.Cleanup(func() {
+		if err := s.stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return s
+}
+
+// waitFor waits until at least n lines have been delivered. When polling,
+// it steps the clock until then, so that the follower's idle check reads
+// the lines instead of the library's 250 ms poll; with inotify, it lets the
+// library deliver and steps the clock only when no line has come for a
+// while, as the follower's real clock would.
+func (s *session) waitFor(n int) error {
+	deadline := time.Now().Add(wait)
+	for s.count() < n {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("follower saw %d lines after %v, want %d", s.count(), wait, n)
+		}
+		if !s.poll && s.waitQuiet(quiet, n) {
+			break
+		}
+		if err := s.clock.Step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stop cancels follow.File and returns an error unless it returned nil.
+func (s *session) stop() error {
+	s.once.Do(func() {
+		s.cancel()
+		select {
+		case err := <-s.done:
+			if err != nil {
+				s.err = fmt.Errorf("follow.File returned %v", err)
+			}
+		case <-time.After(wait):
+			s.err = errors.New("follow.File did not return after its context ended")
+		}
+	})
+	return s.err
+}
+
+// logWriter writes request lines to a log file like a dev server, and
+// records what a follower must deliver.
+type logWriter struct {
+	path string
+	f    *os.File
+	next int      // number of the next request line
+	want []string // lines the follower must deliver, in order
+}
+
+// newLogWriter returns a logWriter for dev-server.log in a new temporary
+// directory, and closes its file when the test ends.
+func newLogWriter(t *testing.T) *logWriter {
+	w := &logWriter{path: filepath.Join(t.TempDir(), "dev-server.log")}
+	t.Cleanup(w.close)
+	return w
+}
+
+// create (re)creates the file at w.path, truncating it, and writes to it
+// from now on instead of the previous file, which it closes.
+func (w *logWriter) create() error {
+	f, err := os.OpenFile(w.path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	if w.f != nil {
+		w.f.Close()
+	}
+	w.f = f
+	return nil
+}
+
+func (w *logWriter) close() {
+	if w.f != nil {
+		w.f.Close()
+		w.f = nil
+	}
+}
+
+// requestLine returns the i-th request line; all have the same length.
+func requestLine(i int) string {
+	return fmt.Sprintf(" GET /api/users/%06d 200 in %03dms", i, i*37%1000)
+}
+
+// lines writes n request lines, each with one write, as a dev server does.
+func (w *logWriter) lines(n int) error {
+	for range n {
+		line := requestLine(w.next)
+		w.next++
+		if _, err := w.f.WriteString(line + "\n"); err != nil {
+			return err
+		}
+		w.want = append(w.want, line)
+	}
+	return nil
+}
+
+// raw writes s as is; want lists the lines it completes.
+func (w *logWriter) raw(s string, want ...string) error {
+	_, err := w.f.WriteString(s)
+	w.want = append(w.want, want...)
+	return err
+}
+
+// end writes the last line, which the test waits for before checking.
+func (w *logWriter) end() error {
+	return w.raw("END\n", "END")
+}
+
+// runWriter runs script on its own goroutine and fails the test if it fails.
+func runWriter(t *testing.T, script func() error) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- script() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * wait):
+		t.Fatal("writer did not finish")
+	}
+}
+
+// check stops s and checks that it delivered exactly want, in order.
+func check(t *testing.T, s *session, want []string) {
+	t.Helper()
+	if err := s.waitFor(len(want)); err != nil {
+		t.Error(err)
+	}
+	if err := s.stop(); err != nil {
+		t.Error(err)
+	}
+	if d := diff(s.snapshot(), want); d != "" {
+		t.Error(d)
+	}
+}
+
+// diff describes how got differs from want, or returns "".
+func diff(got, want []string) string {
+	if len(got) == len(want) {
+		same := true
+		for i := range got {
+			if got[i] != want[i] {
+				same = false
+				break
+			}
+		}
+		if same {
+			return ""
+		}
+	}
+	seen := map[string]int{}
+	for _, l := range got {
+		seen[l]++
+	}
+	var dups, missing int
+	for _, l := range want {
+		switch n := seen[l]; {
+		case n == 0:
+			missing++
+		case n > 1:
+			dups += n - 1
+		}
+		seen[l] = -1 << 30 // count each wanted line once
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "got %d lines, want %d (%d missing, %d repeated)", len(got), len(want), missing, dups)
+	for i := 0; i < max(len(got), len(want)); i++ {
+		var g, w string
+		if i < len(got) {
+			g = got[i]
+		}
+		if i < len(want) {
+			w = want[i]
+		}
+		if i >= len(got) || i >= len(want) || g != w {
+			fmt.Fprintf(&b, "\nfirst difference at line %d:\n got: %s\nwant: %s", i, abbrev(g), abbrev(w))
+			break
+		}
+	}
+	return b.String()
+}
+
+// abbrev abbreviates long lines in failure messages.
+func abbrev(s string) string {
+	if len(s) > 80 {
+		return fmt.Sprintf("%q... (%d bytes)", s[:60], len(s))
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+func TestFollowGrowth(t *testing.T) { modes(t, testGrowth) }
+
+func testGrowth(t *testing.T, poll bool) {
+	w := newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.lines(50); err != nil { // already there when following starts
+		t.Fatal(err)
+	}
+	s := start(t, w.path, follow.Options{Poll: poll})
+	big := strings.Repeat("x", 3<<20)
+	runWriter(t, func() error {
+		for range 4 {
+			if err := w.lines(50); err != nil {
+				return err
+			}
+			if err := s.waitFor(len(w.want)); err != nil {
+				return err
+			}
+		}
+		for _, err := range []error{
+			w.raw(" GET /crlf 200 in 1ms\r\n", " GET /crlf 200 in 1ms"),
+			w.raw("\n", ""),
+			w.raw("bin\x00ary \xff\xfe\xc0 200 in 2ms\n", "bin\x00ary \xff\xfe\xc0 200 in 2ms"),
+			w.raw(" GET /big?"+big+" 200 in 3ms\n", " GET /big?"+big+" 200 in 3ms"),
+			w.lines(200),
+			w.end(),
+		} {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	check(t, s, w.want)
+}
+
+func TestFollowTruncate(t *testing.T) { modes(t, testTruncate) }
+
+func testTruncate(t *testing.T, poll bool) {
+	w := newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, w.path, follow.Options{Poll: poll})
+	runWriter(t, func() error {
+		if err := w.lines(100); err != nil {
+			return err
+		}
+		if err := s.waitFor(len(w.want)); err != nil {
+			return err
+		}
+		// `> dev-server.log`, and the restarted server writes at once,
+		// more than the file held: the library alone misses this
+		// truncation when its check comes late.
+		if err := os.Truncate(w.path, 0); err != nil {
+			return err
+		}
+		if err := w.lines(300); err != nil {
+			return err
+		}
+		if err := s.waitFor(len(w.want)); err != nil {
+			return err
+		}
+		// Again, but the new content has exactly the old size: no size
+		// check can tell it from no change at all, so only the idle
+		// check, run by stepping the clock, finds these lines.
+		if err := os.Truncate(w.path, 0); err != nil {
+			return err
+		}
+		if err := w.lines(300); err != nil {
+			return err
+		}
+		if err := s.waitFor(len(w.want)); err != nil {
+			return err
+		}
+		// A truncation followed by a short rewrite.
+		if err := os.Truncate(w.path, 0); err != nil {
+			return err
+		}
+		if err := w.lines(10); err != nil {
+			return err
+		}
+		return w.end()
+	})
+	check(t, s, w.want)
+}
+
+func TestFollowRotate(t *testing.T) { modes(t, testRotate) }
+
+func testRotate(t *testing.T, poll bool) {
+	w := newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, w.path, follow.Options{Poll: poll})
+	runWriter(t, func() error {
+		if err := w.lines(100); err != nil {
+			return err
+		}
+		if err := s.waitFor(len(w.want)); err != nil {
+			return err
+		}
+		if err := os.Rename(w.path, w.path+".1"); err != nil {
+			return err
+		}
+		// The server still writes to the renamed file until it reopens
+		// its log: the library alone loses these lines.
+		if err := w.lines(20); err != nil {
+			return err
+		}
+		if err := w.create(); err != nil {
+			return err
+		}
+		if err := w.lines(100); err != nil {
+			return err
+		}
+		if err := s.waitFor(len(w.want)); err != nil {
+			return err
+		}
+		// Rotate again without waiting for the follower: the lines it
+		// has not read yet are in the renamed file.
+		if err := w.lines(50); err != nil {
+			return err
+		}
+		if err := os.Rename(w.path, w.path+".1"); err != nil {
+			return err
+		}
+		if err := w.lines(20); err != nil {
+			return err
+		}
+		if err := w.create(); err != nil {
+			return err
+		}
+		if err := w.lines(100); err != nil {
+			return err
+		}
+		return w.end()
+	})
+	check(t, s, w.want)
+}
+
+func TestFollowDeleteRecreate(t *testing.T) { modes(t, testDeleteRecreate) }
+
+func testDeleteRecreate(t *testing.T, poll bool) {
+	w := newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, w.path, follow.Options{Poll: poll})
+	runWriter(t, func() error {
+		if err := w.lines(100); err != nil {
+			return err
+		}
+		if err := s.waitFor(len(w.want)); err != nil {
+			return err
+		}
+		if err := os.Remove(w.path); err != nil {
+			return err
+		}
+		// Lines written to the deleted file by a server that still has
+		// it open are delivered too: by the idle check, as the library
+		// has closed the file.
+		if err := w.lines(10); err != nil {
+			return err
+		}
+		big := " GET /big?" + strings.Repeat("d", 200<<10) + " 200 in 8ms"
+		if err := w.raw(big+"\n", big); err != nil {
+			return err
+		}
+		if err := w.lines(10); err != nil {
+			return err
+		}
+		if err := s.waitFor(len(w.want)); err != nil {
+			return err
+		}
+		if err := w.create(); err != nil {
+			return err
+		}
+		if err := w.lines(100); err != nil {
+			return err
+		}
+		if err := s.waitFor(len(w.want)); err != nil {
+			return err
+		}
+		// Delete and recreate without waiting for the follower.
+		if err := w.lines(30); err != nil {
+			return err
+		}
+		if err := os.Remove(w.path); err != nil {
+			return err
+		}
+		if err := w.create(); err != nil {
+			return err
+		}
+		if err := w.lines(100); err != nil {
+			return err
+		}
+		return w.end()
+	})
+	check(t, s, w.want)
+}
+
+func TestFollowNotExistYet(t *testing.T) { modes(t, testNotExistYet) }
+
+func testNotExistYet(t *testing.T, poll bool) {
+	for _, sub := range []string{"", "logs"} { // "logs": not even the directory exists
+		t.Run("dir="+sub, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), sub)
+			w := &logWriter{path: filepath.Join(dir, "dev-server.log")}
+			t.Cleanup(w.close)
+			s := start(t, w.path, follow.Options{Poll: poll})
+			runWriter(t, func() error {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					return err
+				}
+				if err := w.create(); err != nil {
+					return err
+				}
+				if err := w.lines(100); err != nil {
+					return err
+				}
+				if err := s.waitFor(len(w.want)); err != nil {
+					return err
+				}
+				if err := w.lines(100); err != nil {
+					return err
+				}
+				return w.end()
+			})
+			check(t, s, w.want)
+		})
+	}
+}
+
+func TestFollowVanishWhileReading(t *testing.T) { modes(t, testVanishWhileReading) }
+
+func testVanishWhileReading(t *testing.T, poll bool) {
+	w := newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.lines(1000); err != nil {
+		t.Fatal(err)
+	}
+	// The sink holds the follower at line 10, so the library is in the
+	// middle of the file when it is deleted. When it reaches the end, its
+	// attempt to watch (inotify) or stat (poll) the file fails and it stops
+	// with an error; the follower starts it again in poll mode, at once
+	// with inotify, after a pause on its clock when it was polling.
+	rec := newRecorder()
+	rec.holdAt, rec.held, rec.release = 10, make(chan struct{}), make(chan struct{})
+	s := startTo(t, w.path, follow.Options{Poll: poll}, rec)
+	runWriter(t, func() error {
+		select {
+		case <-rec.held:
+		case <-time.After(wait):
+			close(rec.release)
+			return errors.New("follower did not reach line 10")
+		}
+		err := os.Remove(w.path)
+		close(rec.release)
+		if err != nil {
+			return err
+		}
+		// The library reads the rest from its descriptor: no step.
+		if !s.waitCount(wait, len(w.want)) {
+			return fmt.Errorf("follower saw %d lines after %v, want %d", s.count(), wait, len(w.want))
+		}
+		if poll {
+			// The follower waits for a timer besides its ticker.
+			if err := s.clock.BlockUntil(2); err != nil {
+				return err
+			}
+		}
+		if err := w.create(); err != nil {
+			return err
+		}
+		if err := w.lines(100); err != nil {
+			return err
+		}
+		return w.end()
+	})
+	check(t, s, w.want)
+}
+
+func TestFollowNotRegular(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	err := follow.File(ctx, t.TempDir(), follow.Options{}, func([]byte) {})
+	if err == nil {
+		t.Error("follow.File on a directory returned nil, want an error")
+	}
+}
+
+func TestFollowFromEnd(t *testing.T) { modes(t, testFromEnd) }
+
+func testFromEnd(t *testing.T, poll bool) {
+	for _, half := range []string{"", " GET /half"} {
+		t.Run(fmt.Sprintf("half=%q", half), func(t *testing.T) {
+			w := newLogWriter(t)
+			if err := w.create(); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.lines(100); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.raw(half); err != nil { // being written when following starts
+				t.Fatal(err)
+			}
+			w.want = nil
+			s := start(t, w.path, follow.Options{FromEnd: true, Poll: poll})
+			runWriter(t, func() error {
+				// The follower makes its ticker once it has opened the
+				// file and started the library at the end: Step waits
+				// for it.
+				if err := s.clock.Step(); err != nil {
+					return err
+				}
+				if half != "" {
+					if err := w.raw("way 200 in 5ms\n", half+"way 200 in 5ms"); err != nil {
+						return err
+					}
+				}
+				if err := w.lines(100); err != nil {
+					return err
+				}
+				return w.end()
+			})
+			check(t, s, w.want)
+		})
+	}
+}
+
+func TestFollowHalfWrittenLine(t *testing.T) { modes(t, testHalfWrittenLine) }
+
+func testHalfWrittenLine(t *testing.T, poll bool) {
+	w := newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, w.path, follow.Options{Poll: poll})
+	big := strings.Repeat("y", 2<<20)
+	halves := []struct{ first, second, want string }{
+		{" GET /api/us", "ers/7 200 in 12ms\n", " GET /api/users/7 200 in 12ms"},
+		{" GET /big?" + big[:1<<20], big[1<<20:] + " 200 in 9ms\n", " GET /big?" + big + " 200 in 9ms"},
+		{" GET /crlf 200 in 1ms\r", "\n", " GET /crlf 200 in 1ms"},
+		{" GET /nul\x00", "\xff 200 in 1ms\n", " GET /nul\x00\xff 200 in 1ms"},
+	}
+	runWriter(t, func() error {
+		for _, h := range halves {
+			// A complete line and the first half of the next in one
+			// write: once the follower has delivered the complete
+			// line, it has reached the half.
+			line := requestLine(w.next)
+			w.next++
+			if err := w.raw(line+"\n"+h.first, line); err != nil {
+				return err
+			}
+			if err := s.waitFor(len(w.want)); err != nil {
+				return err
+			}
+			// Let the follower look at the half line before it is
+			// completed: two steps, so that the idle check of the
+			// first has run.
+			for range 2 {
+				if err := s.clock.Step(); err != nil {
+					return err
+				}
+			}
+			if err := w.raw(h.second, h.want); err != nil {
+				return err
+			}
+		}
+		return w.end()
+	})
+	check(t, s, w.want)
+}
+
+// TestFollowIdleCheck checks that stepping the clock, and nothing else,
+// delivers the lines the library cannot see while it polls every 250 ms:
+// an equal-size rewrite and lines written to a deleted file. No real time
+// needs to pass, so a handful of steps must do.
+func TestFollowIdleCheck(t *testing.T) {
+	const maxSteps = 10
+	w := newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, w.path, follow.Options{Poll: true})
+	steps := func(what string) {
+		t.Helper()
+		for i := 0; s.count() < len(w.want); i++ {
+			if i == maxSteps {
+				t.Fatalf("%s: %d lines after %d steps, want %d", what, s.count(), i, len(w.want))
+			}
+			if err := s.clock.Step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if d := diff(s.snapshot(), w.want); d != "" {
+			t.Fatalf("%s: %s", what, d)
+		}
+	}
+	if err := w.lines(100); err != nil {
+		t.Fatal(err)
+	}
+	steps("growth")
+	if err := os.Truncate(w.path, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.lines(100); err != nil {
+		t.Fatal(err)
+	}
+	steps("equal-size rewrite")
+	if err := os.Remove(w.path); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.lines(10); err != nil {
+		t.Fatal(err)
+	}
+	steps("deleted file")
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.lines(10); err != nil {
+		t.Fatal(err)
+	}
+	steps("recreated file")
+}
+
+// TestFollowRepeat runs the tests of truncation, rotation and deletion
+// many times, to catch the races between the library, the follower and
+// the writer that a single run rarely hits.
+func TestFollowRepeat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: runs each test 20 times")
+	}
+	for i := range 20 {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			for name, test := range map[string]func(*testing.T, bool){
+				"truncate": testTruncate, "rotate": testRotate, "delete": testDeleteRecreate,
+				"vanish": testVanishWhileReading, "halfwritten": testHalfWrittenLine,
+			} {
+				t.Run(name, func(t *testing.T) { modes(t, test) })
+			}
+		})
+	}
+}
