@@ -8,7 +8,7 @@
 // compile/status lines, METRIC RECORDED counters, pino JSON lines, console
 // output, Prisma queries, stack traces and look-alike lines from other tools.
 // Every line shape is copied from the real examples in
-// /work/shared/samples/formats.
+// ../shared/samples/formats, beside the repository.
 //
 // The same Options (Seed, Size and fractions) always produce byte-identical
 // output on a given platform. Stats and the OnRequest callback report exactly
