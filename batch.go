@@ -1,96 +1,92 @@
 package main
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"runtime"
-	"strings"
-	"sync"
 
 	"github.com/reqstats/reqstats/aggregate"
+	"github.com/reqstats/reqstats/internal/input"
 	"github.com/reqstats/reqstats/parser"
 	"github.com/reqstats/reqstats/report"
 )
 
 // runBatch reads the inputs to their end and writes the summary, judged
-// against the budgets and the baseline, if any.
-func runBatch(opts *options, names []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	var err error
+// against the budgets and the baseline, if any: args → options → input →
+// parser.Scanner → aggregate → budgets and baseline → report.
+func runBatch(o *options, names []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var base *aggregate.Summary
-	if opts.baseline != "" {
-		if base, err = readBaseline(opts.baseline, opts.agg.Method); err != nil {
-			return fail(stderr, err)
+	if o.baseline != "" {
+		var err error
+		if base, err = readBaseline(o.baseline, o.agg.Method); err != nil {
+			return err
 		}
 	}
-
-	p, err := parser.New(opts.parse)
+	p, err := parser.New(o.parse)
 	if err != nil {
-		return fail(stderr, usageError{err})
+		return usageError{err}
 	}
-	if err := resolveTimes(opts, names, stdin, p); err != nil {
-		return fail(stderr, err)
+	aggOpts := o.agg
+	if aggOpts.Since, aggOpts.Until, err = resolveTimes(o.since, o.until, names, stdin, p); err != nil {
+		return err
 	}
-	var stream *recordStream
-	if report.Streamed(opts.format) {
-		stream = &recordStream{w: bufio.NewWriter(stdout)}
-		opts.agg.OnRequest = stream.write
+	var stream *report.RecordWriter
+	if o.format.Streams {
+		stream = report.NewRecordWriter(stdout)
+		aggOpts.OnRequest = stream.Write
 	}
-	agg := aggregate.New(opts.agg)
-	w := &warner{w: stderr}
-	status := 0
+	agg := aggregate.New(aggOpts)
+	w := &report.Warnings{W: stderr, Max: maxWarnings}
+	failed := false
 	var byFile []*aggregate.Summary
 	for _, name := range names {
 		aggs := []*aggregate.Aggregator{agg}
-		if opts.byFile {
-			o := opts.agg
-			o.OnRequest = nil
-			aggs = append(aggs, aggregate.New(o))
+		if o.byFile {
+			one := aggOpts
+			one.OnRequest = nil
+			aggs = append(aggs, aggregate.New(one))
 		}
 		if err := read(name, stdin, p, w, aggs...); err != nil {
 			fmt.Fprintf(stderr, "reqstats: %v\n", err)
-			status = 1
+			failed = true
 		}
-		if opts.byFile {
+		if o.byFile {
 			byFile = append(byFile, aggs[1].Summary())
 		}
 	}
-	w.flush()
+	w.Flush()
 	if stream != nil {
-		if err := stream.flush(); err != nil {
-			fmt.Fprintf(stderr, "reqstats: write: %v\n", err)
-			return 1
+		if err := stream.Flush(); err != nil {
+			return fmt.Errorf("write: %w", err)
 		}
 	}
 
 	ropts := report.Options{
-		Color:    colorOn(opts.color, stdout),
-		Width:    termWidth(),
+		Color:    o.colorOut,
+		Width:    o.width,
 		Version:  version(),
-		Baseline: opts.baseline,
+		Baseline: o.baseline,
 	}
 	s := agg.Summary()
-	if err := checkTimed(opts, s.Input.Requests+s.Input.Excluded, s.Input.Timed); err != nil {
-		return fail(stderr, err)
+	if err := checkTimed(o.since, o.until, s.Input.Requests+s.Input.Excluded, s.Input.Timed); err != nil {
+		return err
 	}
 	s.ByFile = byFile
-	s.Verdicts = aggregate.Evaluate(s, opts.budgets, opts.minSamples)
-	s.MinSamples = opts.minSamples
+	s.Verdicts = aggregate.Evaluate(s, o.budgets, o.minSamples)
+	s.MinSamples = o.minSamples
 	if base != nil {
-		s.Comparison = aggregate.Compare(base, s, opts.compare)
+		s.Comparison = aggregate.Compare(base, s, o.compare)
 	}
-	if err := opts.write(stdout, s, ropts); err != nil {
-		return fail(stderr, fmt.Errorf("write: %w", err))
+	if err := o.format.Write(stdout, s, ropts); err != nil {
+		return fmt.Errorf("write: %w", err)
 	}
-	if opts.stepSummary != "" {
-		if err := appendStepSummary(opts.stepSummary, s, ropts); err != nil {
+	if o.stepSummaryFile != "" {
+		if err := appendStepSummary(o.stepSummaryFile, s, ropts); err != nil {
 			fmt.Fprintf(stderr, "reqstats: %v\n", err)
-			status = 1
+			failed = true
 		}
 	}
-	if !report.ShowsBudgets(opts.format) {
+	if !o.format.ShowsBudgets {
 		for i := range s.Verdicts {
 			if v := &s.Verdicts[i]; v.Status == aggregate.NotEnoughData {
 				fmt.Fprintf(stderr, "reqstats: budget %s\n", report.VerdictLine(v, s.MinSamples))
@@ -98,23 +94,12 @@ func runBatch(opts *options, names []string, stdin io.Reader, stdout, stderr io.
 		}
 	}
 	if s.Failed() {
-		return fail(stderr, failure(s))
+		return buildFailure{report.Failures(s)}
 	}
-	return status
-}
-
-// failure lists what failed the build, one line each.
-func failure(s *aggregate.Summary) error {
-	var lines []string
-	for i := range s.Verdicts {
-		if v := &s.Verdicts[i]; v.Status == aggregate.Breach {
-			lines = append(lines, "budget breached: "+report.VerdictLine(v, s.MinSamples))
-		}
+	if failed {
+		return errReported
 	}
-	for _, ch := range s.Comparison.Regressions() {
-		lines = append(lines, "regression: "+report.RegressionLine(s.Comparison, &ch))
-	}
-	return buildFailure{lines}
+	return nil
 }
 
 // readBaseline reads the baseline summary named path, and checks that
@@ -135,116 +120,21 @@ func readBaseline(path string, method aggregate.Method) (*aggregate.Summary, err
 	return base, nil
 }
 
-// buildFailure is a budget breach: exit status 1, after the report.
-type buildFailure struct{ lines []string }
-
-func (e buildFailure) Error() string { return strings.Join(e.lines, "\nreqstats: ") }
-func (e buildFailure) ExitCode() int { return 1 }
-
-// fail prints err and returns its exit status.
-func fail(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "reqstats: %v\n", err)
-	var coded interface{ ExitCode() int }
-	if errors.As(err, &coded) {
-		return coded.ExitCode()
-	}
-	return 1
-}
-
-// maxWorkers bounds the goroutines a read parses on. Each holds up to
-// 700 KiB of chunks in flight, and the events are counted on one
-// goroutine anyway, which more parsers cannot speed up.
-const maxWorkers = 8
-
-// parseWorkers returns how many goroutines a read parses on: one per
-// core, up to maxWorkers.
-func parseWorkers() int { return min(runtime.GOMAXPROCS(0), maxWorkers) }
-
 // read feeds one input's events to each of aggs.
-func read(name string, stdin io.Reader, p *parser.Parser, w *warner, aggs ...*aggregate.Aggregator) error {
-	in, err := open(name, stdin)
-	if err != nil {
-		for _, agg := range aggs {
-			agg.AddInput(name, 0, 0, err)
-		}
-		return err
-	}
-	defer in.Close()
-	sc := parser.NewScanner(in.r, name, p)
-	sc.SetWorkers(parseWorkers())
-	requests := 0
-	for sc.Scan() {
-		ev := sc.Event()
-		switch ev.Kind {
-		case parser.KindMalformed:
-			w.warn(ev.Err)
-		case parser.KindRequest:
-			requests++
+func read(name string, stdin io.Reader, p *parser.Parser, w *report.Warnings, aggs ...*aggregate.Aggregator) error {
+	st, err := input.Read(name, stdin, p, func(ev *parser.Event) {
+		if ev.Kind == parser.KindMalformed {
+			w.Malformed(ev.Err)
 		}
 		for _, agg := range aggs {
 			agg.Add(ev)
 		}
-	}
-	err = sc.Err()
-	if err != nil {
-		err = fmt.Errorf("read %s: %w", name, err)
-	}
+	})
 	for _, agg := range aggs {
-		agg.AddInput(name, sc.Lines(), sc.Bytes(), err)
+		agg.AddInput(name, st.Lines, st.Bytes, err)
 	}
-	if err == nil && in.binary && requests == 0 {
-		w.note(fmt.Sprintf("%s: binary file, no requests found", name))
+	if err == nil && st.Binary && st.Requests == 0 {
+		w.Note(fmt.Sprintf("%s: binary file, no requests found", name))
 	}
 	return err
-}
-
-// warner prints the first malformed lines to standard error and counts
-// the rest.
-type warner struct {
-	mu sync.Mutex // follow mode warns from a goroutine per input
-	w  io.Writer
-	n  int
-}
-
-func (w *warner) warn(err error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.n++
-	if w.n <= maxWarnings {
-		fmt.Fprintf(w.w, "reqstats: %v\n", err)
-	}
-}
-
-func (w *warner) note(msg string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	fmt.Fprintf(w.w, "reqstats: %s\n", msg)
-}
-
-func (w *warner) flush() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.n > maxWarnings {
-		fmt.Fprintf(w.w, "reqstats: %d more malformed lines not shown\n", w.n-maxWarnings)
-	}
-}
-
-// recordStream writes each counted request as it is read (-o ndjson),
-// keeping the first write error.
-type recordStream struct {
-	w   *bufio.Writer
-	err error
-}
-
-func (s *recordStream) write(r aggregate.Request) {
-	if s.err == nil {
-		s.err = report.WriteRecord(s.w, r)
-	}
-}
-
-func (s *recordStream) flush() error {
-	if err := s.w.Flush(); s.err == nil {
-		s.err = err
-	}
-	return s.err
 }

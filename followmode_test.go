@@ -9,14 +9,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/reqstats/reqstats/aggregate"
-	"github.com/reqstats/reqstats/parser"
+	"github.com/reqstats/reqstats/internal/clock"
 )
 
 // TestFollowModeStreamsEveryRequest runs reqstats -f -o ndjson on a file
@@ -26,16 +24,13 @@ import (
 func TestFollowModeStreamsEveryRequest(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "dev-server.log")
-	opts, err := parseOptions([]string{"-f", "-o", "ndjson", "--interval", "1h", path})
-	if err != nil {
-		t.Fatal(err)
-	}
+	opts := followOptionsFor(t, "-f", "-o", "ndjson", "--interval", "1h", path)
 	pr, pw := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	var errOut strings.Builder
 	go func() {
-		done <- runFollow(ctx, opts, []string{path}, strings.NewReader(""), pw, &errOut)
+		done <- exit(&errOut, runFollow(ctx, opts, []string{path}, strings.NewReader(""), pw, &errOut, followHooks{}))
 		pw.Close()
 	}()
 
@@ -104,17 +99,16 @@ func TestFollowModeFinalSummary(t *testing.T) {
 	// A last line that stderr reports tells when the whole file was read;
 	// it does not change the -o api object.
 	os.WriteFile(path, append(log, "HEAD / 200 in Xms\n"...), 0o644)
-	opts, err := parseOptions([]string{"-f", "-o", "api", "--interval", "1h", path})
-	if err != nil {
-		t.Fatal(err)
-	}
+	opts := followOptionsFor(t, "-f", "-o", "api", "--interval", "1h", path)
 	ctx, cancel := context.WithCancel(context.Background())
 	var out strings.Builder
 	errOut := newSyncWriter()
 	done := make(chan int, 1)
 	// The view never draws (the interval is an hour), so the only output
 	// is the final summary; end follow mode once the last line is read.
-	go func() { done <- runFollow(ctx, opts, []string{path}, strings.NewReader(""), &out, errOut) }()
+	go func() {
+		done <- exit(errOut, runFollow(ctx, opts, []string{path}, strings.NewReader(""), &out, errOut, followHooks{}))
+	}()
 	if !errOut.await(`bad duration "Xms"`, 10*time.Second) {
 		t.Fatalf("the last line was not reported in 10s; stderr: %q", errOut.String())
 	}
@@ -168,64 +162,15 @@ func (w *syncWriter) await(s string, timeout time.Duration) bool {
 	return true
 }
 
-// BenchmarkLiveTenMillion follows an unbounded stream: ten million
-// request lines, a tenth of them from a scanner hitting random paths, fed
-// through follow mode's state with --last 1000. It reports the peak heap
-// in use, which must not grow with the number of lines.
-//
-//	go test -run XXX -bench LiveTenMillion -benchtime 1x .
-func BenchmarkLiveTenMillion(b *testing.B) {
-	const lines = 10_000_000
-	opts, err := parseOptions([]string{"-f", "--last", "1000"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	for b.Loop() {
-		l := newLive(opts.agg, opts.follow.keep)
-		p, _ := parser.New(parser.Options{})
-		st := p.NewStream("dev-server.log")
-		var peak uint64
-		var ms runtime.MemStats
-		buf := make([]byte, 0, 128)
-		now := time.Now()
-		for i := 0; i < lines; i++ {
-			buf = buf[:0]
-			if i%10 == 0 {
-				buf = fmt.Appendf(buf, " GET /wp-admin/%x.php 404 in %dms", i*2654435761, i%7)
-			} else {
-				buf = fmt.Appendf(buf, " GET /api/users/%d 200 in %dms", i%5000, i%997)
-			}
-			l.line("dev-server.log")
-			for _, ev := range st.Push(buf) {
-				l.add(&ev, now)
-			}
-			if i%500_000 == 0 {
-				runtime.GC()
-				runtime.ReadMemStats(&ms)
-				peak = max(peak, ms.HeapInuse)
-			}
-		}
-		s := l.summary()
-		if s.Total.Count != 1000 {
-			b.Fatalf("window holds %d requests, want 1000", s.Total.Count)
-		}
-		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
-		b.ReportMetric(float64(lines)/b.Elapsed().Seconds(), "lines/s")
-	}
-}
-
 // TestFollowModePipeEnds checks that following a pipe ends when the pipe
 // closes, with the final summary, and that lines without timestamps age
 // out of --window by their arrival.
 func TestFollowModePipeEnds(t *testing.T) {
-	opts, err := parseOptions([]string{"-f", "-o", "api", "--interval", "1h"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	opts := followOptionsFor(t, "-f", "-o", "api", "--interval", "1h")
 	var out strings.Builder
 	done := make(chan int, 1)
 	go func() {
-		done <- runFollow(context.Background(), opts, []string{"-"}, strings.NewReader(" GET /a 200 in 5ms\n GET /b 200 in 7ms\n"), &out, io.Discard)
+		done <- exit(io.Discard, runFollow(context.Background(), opts, []string{"-"}, strings.NewReader(" GET /a 200 in 5ms\n GET /b 200 in 7ms\n"), &out, io.Discard, followHooks{}))
 	}()
 	select {
 	case code := <-done:
@@ -241,9 +186,9 @@ func TestFollowModeRefuses(t *testing.T) {
 	dir := t.TempDir()
 	gz := filepath.Join(dir, "x.log")
 	os.WriteFile(gz, []byte{0x1f, 0x8b, 8, 0}, 0o644)
-	opts, _ := parseOptions([]string{"-f", gz})
+	opts := followOptionsFor(t, "-f", gz)
 	var errOut strings.Builder
-	if code := runFollow(context.Background(), opts, []string{gz}, strings.NewReader(""), io.Discard, &errOut); code != 1 ||
+	if code := exit(&errOut, runFollow(context.Background(), opts, []string{gz}, strings.NewReader(""), io.Discard, &errOut, followHooks{})); code != 1 ||
 		!strings.Contains(errOut.String(), "gzip-compressed: it cannot be followed") {
 		t.Errorf("exit %d: %s", code, errOut.String())
 	}
@@ -254,15 +199,73 @@ func TestFollowModeRefuses(t *testing.T) {
 	}
 }
 
-func TestViewTinyTerminal(t *testing.T) {
-	l := newLive(aggregate.Options{}, 10)
-	var out bytes.Buffer
-	v := &view{out: &out, live: l, tty: true}
-	for _, h := range []int{0, 1, 2, 3} {
-		out.Reset()
-		v.frame(time.Now(), 80, h) // must not panic
-		if out.Len() == 0 {
-			t.Errorf("height %d: no frame", h)
+// followOptionsFor parses and resolves a follow-mode command line.
+func followOptionsFor(t *testing.T, args ...string) *options {
+	t.Helper()
+	opts, err := parseOptions(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := opts.resolve(io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	return opts
+}
+
+// TestFollowModeStepped drives follow mode with a fake clock: no frame is
+// drawn until the test steps the clock, each step draws one snapshot, and
+// requests without timestamps leave --window by the clock's time, not the
+// wall clock's.
+func TestFollowModeStepped(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dev-server.log")
+	// The last line is malformed: stderr tells when all was read.
+	log := " GET /api/a 200 in 5ms\n GET /api/b 200 in 7ms\n GET /x 200 in Xms\n"
+	if err := os.WriteFile(path, []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := followOptionsFor(t, "-f", "-o", "api", "--interval", "2s", "--window", "5m", path)
+	clk := clock.NewFake(time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC))
+	out, errOut := newSyncWriter(), newSyncWriter()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() {
+		done <- exit(errOut, runFollow(ctx, opts, []string{path}, strings.NewReader(""), out, errOut, followHooks{clock: clk}))
+	}()
+	if !errOut.await(`bad duration "Xms"`, 10*time.Second) {
+		t.Fatalf("the log was not read in 10s; stderr: %q", errOut.String())
+	}
+	if out.String() != "" {
+		t.Fatalf("drew before the clock ticked: %q", out.String())
+	}
+	// Each Advance returns once the tick was taken; the next one, once
+	// the frame it asked for was drawn.
+	for range 2 {
+		if err := clk.Advance(2 * time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !out.await(`"totalRequests":2`, 10*time.Second) {
+		t.Fatalf("no snapshot of the two requests: %q", out.String())
+	}
+	// Ten minutes on, both requests have left the 5-minute window.
+	if err := clk.Advance(10 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if err := clk.Advance(2 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("%d lines, want a snapshot per tick (4) and the final summary:\n%s", len(lines), out.String())
+	}
+	for i, want := range []string{`"totalRequests":2`, `"totalRequests":2`, `"totalRequests":0`, `"totalRequests":0`, `"totalRequests":0`} {
+		if !strings.Contains(lines[i], want) {
+			t.Errorf("line %d: %s, want %s", i+1, lines[i], want)
 		}
 	}
 }

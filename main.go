@@ -45,9 +45,12 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/pflag"
+
+	"github.com/reqstats/reqstats/internal/input"
 )
 
 func main() {
@@ -74,35 +77,87 @@ const maxWarnings = 10
 // run is reqstats with its arguments and standard streams; it returns the
 // exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return exit(stderr, runErr(args, stdin, stdout, stderr, followHooks{}))
+}
+
+// runErr is run with follow mode's clock, returning what went wrong.
+func runErr(args []string, stdin io.Reader, stdout, stderr io.Writer, hooks followHooks) error {
 	opts, err := parseOptions(args)
 	switch {
 	case errors.Is(err, pflag.ErrHelp):
 		usage(stdout)
-		return 0
+		return nil
 	case err != nil:
-		return fail(stderr, err)
+		return err
 	case opts.version:
 		fmt.Fprintf(stdout, "reqstats %s\n", version())
-		return 0
+		return nil
+	}
+	if err := opts.resolve(stdout); err != nil {
+		return err
 	}
 	names, err := inputNames(opts.files, stdin, opts.following)
 	if err != nil {
-		return fail(stderr, err)
+		return err
 	}
 	if opts.cpuProfile != "" {
 		stop, err := startCPUProfile(opts.cpuProfile)
 		if err != nil {
-			return fail(stderr, err)
+			return err
 		}
 		defer stop()
 	}
 	if opts.following {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		return runFollow(ctx, opts, names, stdin, stdout, stderr)
+		return runFollow(ctx, opts, names, stdin, stdout, stderr, hooks)
 	}
-
 	return runBatch(opts, names, stdin, stdout, stderr)
+}
+
+// The errors run ends with, by exit status; any other error is status 1.
+type (
+	// usageError is a mistake on the command line: exit status 2.
+	usageError struct{ err error }
+	// buildFailure is a budget breach or a regression: exit status 1,
+	// after the report.
+	buildFailure struct{ lines []string }
+	// reportedError is a failure already told on standard error (an
+	// input that could not be read, the others still were): exit status
+	// 1, and nothing more to print.
+	reportedError struct{}
+)
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+func (e usageError) ExitCode() int { return 2 }
+
+func (e buildFailure) Error() string { return strings.Join(e.lines, "\nreqstats: ") }
+func (e buildFailure) ExitCode() int { return 1 }
+
+func (reportedError) Error() string { return "failed" }
+func (reportedError) ExitCode() int { return 1 }
+
+var errReported error = reportedError{}
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// exit prints err, if it has anything to say, and returns its exit
+// status: the one place that decides it.
+func exit(stderr io.Writer, err error) int {
+	if err == nil {
+		return 0
+	}
+	if !errors.Is(err, errReported) {
+		fmt.Fprintf(stderr, "reqstats: %v\n", err)
+	}
+	var coded interface{ ExitCode() int }
+	if errors.As(err, &coded) {
+		return coded.ExitCode()
+	}
+	return 1
 }
 
 // inputNames decides what to read: the files named, else standard input
@@ -113,7 +168,7 @@ func inputNames(files []string, stdin io.Reader, following bool) ([]string, erro
 		return files, nil
 	}
 	if !isTerminal(stdin) {
-		return []string{"-"}, nil
+		return []string{input.Stdin}, nil
 	}
 	if _, err := os.Stat(defaultLog); err == nil || following {
 		return []string{defaultLog}, nil
@@ -136,6 +191,10 @@ func startCPUProfile(path string) (stop func(), err error) {
 		f.Close()
 	}, nil
 }
+
+// defaultLog is what reqstats reads when given no file and no pipe: the
+// file `next dev > dev-server.log` writes.
+const defaultLog = "dev-server.log"
 
 // version returns the module version reqstats was built from.
 func version() string {

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf16"
+
+	"github.com/reqstats/reqstats/aggregate"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -60,54 +62,59 @@ var budgets = []string{
 	"--fail-on", "count<10", "--min-samples", "5",
 }
 
+// goldenCases are the command lines whose stdout and stderr are kept in
+// testdata/NAME and testdata/NAME.stderr. Their inputs are logs and
+// testdata/dev-server.json, a baseline written once by -o json: never a
+// golden, which -update rewrites.
+var goldenCases = []struct {
+	name string
+	args []string
+	code int
+}{
+	{"dev-server.table", []string{"testdata/dev-server.log"}, 0},
+	{"dev-server.api.json", []string{"-o", "api", "testdata/dev-server.log"}, 0},
+	{"dev-server.summary.json", []string{"-o", "json", "testdata/dev-server.log"}, 0},
+	{"next16-color.table", []string{"testdata/next16-color.log"}, 0},
+	{"next16-color.api.json", []string{"-o", "api", "testdata/next16-color.log"}, 0},
+	{"dev-server.linear.table", []string{"--percentile-method", "linear", "--slow", "1s", "--top", "3", "--group", "none", "--by-method=false", "testdata/dev-server.log"}, 0},
+	{"empty.table", []string{"testdata/empty.log"}, 0},
+	{"empty.api.json", []string{"-o", "api", "testdata/empty.log"}, 0},
+	{"dev-server.md", []string{"-o", "markdown", "testdata/dev-server.log"}, 0},
+	{"empty.md", []string{"-o", "markdown", "testdata/empty.log"}, 0},
+	{"dev-server.csv", []string{"-o", "csv", "testdata/dev-server.log"}, 0},
+	{"dev-server.tsv", []string{"-o", "tsv", "testdata/dev-server.log"}, 0},
+	{"dev-server.ndjson", []string{"-o", "ndjson", "testdata/dev-server.log"}, 0},
+	{"next16-color.ndjson", []string{"-o", "ndjson", "testdata/next16-color.log"}, 0},
+	{"mixed.ndjson", []string{"-o", "ndjson", "testdata/mixed.log"}, 0},
+	{"mixed.next.ndjson", []string{"-o", "ndjson", "--source", "next", "testdata/mixed.log"}, 0},
+	{"dev-server.budget.table", append(slices.Clone(budgets), "testdata/dev-server.log"), 1},
+	{"dev-server.budget.md", append(slices.Clone(budgets), "-o", "markdown", "testdata/dev-server.log"), 1},
+	{"dev-server.budget.csv", append(slices.Clone(budgets), "-o", "csv", "testdata/dev-server.log"), 1},
+	{"dev-server.junit", append(slices.Clone(budgets), "-o", "junit", "testdata/dev-server.log"), 1},
+	{"ci.table", []string{"testdata/ci.log"}, 0},
+	{"ci.baseline.table", []string{"--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--min-samples", "3", "testdata/ci.log"}, 1},
+	{"ci.baseline.md", []string{"-o", "markdown", "--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--min-samples", "3", "testdata/ci.log"}, 1},
+	{"ci.baseline-p50.md", []string{"-o", "markdown", "--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--regression-metric", "p50", "--min-samples", "3", "testdata/ci.log"}, 1},
+	{"ci.baseline.junit", []string{"-o", "junit", "--fail-on", "p95>5s", "--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--min-samples", "3", "testdata/ci.log"}, 1},
+	{"ci.baseline-only.table", []string{"--baseline", "testdata/dev-server.json", "testdata/ci.log"}, 0},
+	{"ci.window.table", []string{"--since", "2026-11-28T04:10:30Z", "--until", "30s", "testdata/ci.log"}, 0},
+	{"ci.last-minute.md", []string{"-o", "markdown", "--since", "1m", "testdata/ci.log"}, 0},
+	{"by-file.table", []string{"--by-file", "testdata/ci.log", "testdata/dev-server.log"}, 0},
+	{"by-file.md", []string{"-o", "markdown", "--by-file", "testdata/ci.log", "testdata/dev-server.log"}, 0},
+	{"by-file.csv", []string{"-o", "csv", "--by-file", "testdata/ci.log", "testdata/dev-server.log"}, 0},
+	{"dev-server.pass.junit", []string{"-o", "junit", "--fail-on", "p95>10s", "--fail-on", "route:/nope:p95>1s", "testdata/dev-server.log"}, 0},
+	// next start: no Next request lines, only the app's pino-http JSON.
+	{"production.table", []string{"testdata/production.log"}, 0},
+	{"production.api.json", []string{"-o", "api", "testdata/production.log"}, 0},
+	{"production.json", []string{"-o", "json", "testdata/production.log"}, 0},
+	// Next's lines and the app's own for the same requests.
+	{"mixed.table", []string{"testdata/mixed.log"}, 0},
+	{"mixed.json", []string{"-o", "json", "testdata/mixed.log"}, 0},
+	{"mixed.all.table", []string{"--source", "all", "testdata/mixed.log"}, 0},
+}
+
 func TestGolden(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		code int
-	}{
-		{"dev-server.table", []string{"testdata/dev-server.log"}, 0},
-		{"dev-server.api.json", []string{"-o", "api", "testdata/dev-server.log"}, 0},
-		{"dev-server.json", []string{"-o", "json", "testdata/dev-server.log"}, 0},
-		{"next16-color.table", []string{"testdata/next16-color.log"}, 0},
-		{"next16-color.api.json", []string{"-o", "api", "testdata/next16-color.log"}, 0},
-		{"dev-server.linear.table", []string{"--percentile-method", "linear", "--slow", "1s", "--top", "3", "--group", "none", "--by-method=false", "testdata/dev-server.log"}, 0},
-		{"empty.table", []string{"testdata/empty.log"}, 0},
-		{"empty.api.json", []string{"-o", "api", "testdata/empty.log"}, 0},
-		{"dev-server.md", []string{"-o", "markdown", "testdata/dev-server.log"}, 0},
-		{"empty.md", []string{"-o", "markdown", "testdata/empty.log"}, 0},
-		{"dev-server.csv", []string{"-o", "csv", "testdata/dev-server.log"}, 0},
-		{"dev-server.tsv", []string{"-o", "tsv", "testdata/dev-server.log"}, 0},
-		{"dev-server.ndjson", []string{"-o", "ndjson", "testdata/dev-server.log"}, 0},
-		{"next16-color.ndjson", []string{"-o", "ndjson", "testdata/next16-color.log"}, 0},
-		{"mixed.ndjson", []string{"-o", "ndjson", "testdata/mixed.log"}, 0},
-		{"mixed.next.ndjson", []string{"-o", "ndjson", "--source", "next", "testdata/mixed.log"}, 0},
-		{"dev-server.budget.table", append(slices.Clone(budgets), "testdata/dev-server.log"), 1},
-		{"dev-server.budget.md", append(slices.Clone(budgets), "-o", "markdown", "testdata/dev-server.log"), 1},
-		{"dev-server.budget.csv", append(slices.Clone(budgets), "-o", "csv", "testdata/dev-server.log"), 1},
-		{"dev-server.junit", append(slices.Clone(budgets), "-o", "junit", "testdata/dev-server.log"), 1},
-		{"ci.table", []string{"testdata/ci.log"}, 0},
-		{"ci.baseline.table", []string{"--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--min-samples", "3", "testdata/ci.log"}, 1},
-		{"ci.baseline.md", []string{"-o", "markdown", "--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--min-samples", "3", "testdata/ci.log"}, 1},
-		{"ci.baseline-p50.md", []string{"-o", "markdown", "--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--regression-metric", "p50", "--min-samples", "3", "testdata/ci.log"}, 1},
-		{"ci.baseline.junit", []string{"-o", "junit", "--fail-on", "p95>5s", "--baseline", "testdata/dev-server.json", "--max-regression", "20%", "--min-samples", "3", "testdata/ci.log"}, 1},
-		{"ci.baseline-only.table", []string{"--baseline", "testdata/dev-server.json", "testdata/ci.log"}, 0},
-		{"ci.window.table", []string{"--since", "2026-11-28T04:10:30Z", "--until", "30s", "testdata/ci.log"}, 0},
-		{"ci.last-minute.md", []string{"-o", "markdown", "--since", "1m", "testdata/ci.log"}, 0},
-		{"by-file.table", []string{"--by-file", "testdata/ci.log", "testdata/dev-server.log"}, 0},
-		{"by-file.md", []string{"-o", "markdown", "--by-file", "testdata/ci.log", "testdata/dev-server.log"}, 0},
-		{"by-file.csv", []string{"-o", "csv", "--by-file", "testdata/ci.log", "testdata/dev-server.log"}, 0},
-		{"dev-server.pass.junit", []string{"-o", "junit", "--fail-on", "p95>10s", "--fail-on", "route:/nope:p95>1s", "testdata/dev-server.log"}, 0},
-		// next start: no Next request lines, only the app's pino-http JSON.
-		{"production.table", []string{"testdata/production.log"}, 0},
-		{"production.api.json", []string{"-o", "api", "testdata/production.log"}, 0},
-		{"production.json", []string{"-o", "json", "testdata/production.log"}, 0},
-		// Next's lines and the app's own for the same requests.
-		{"mixed.table", []string{"testdata/mixed.log"}, 0},
-		{"mixed.json", []string{"-o", "json", "testdata/mixed.log"}, 0},
-		{"mixed.all.table", []string{"--source", "all", "testdata/mixed.log"}, 0},
-	}
-	for _, tt := range tests {
+	for _, tt := range goldenCases {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := runCLI(t, "", tt.args...)
 			if code != tt.code {
@@ -116,6 +123,23 @@ func TestGolden(t *testing.T) {
 			golden(t, tt.name, out)
 			golden(t, tt.name+".stderr", errOut)
 		})
+	}
+}
+
+// TestGoldensAreNotInputs checks that no golden case reads a golden file:
+// -update would then change one case's input with another's output.
+func TestGoldensAreNotInputs(t *testing.T) {
+	goldens := map[string]bool{}
+	for _, tt := range goldenCases {
+		goldens[filepath.Join("testdata", tt.name)] = true
+		goldens[filepath.Join("testdata", tt.name+".stderr")] = true
+	}
+	for _, tt := range goldenCases {
+		for _, arg := range tt.args {
+			if goldens[filepath.Clean(arg)] {
+				t.Errorf("%s reads the golden %s", tt.name, arg)
+			}
+		}
 	}
 }
 
@@ -280,7 +304,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad budget unit", []string{"--fail-on", "p95>800", "testdata/dev-server.log"}, 2, "at column 5"},
 		{"budget method without by-method", []string{"--by-method=false", "--fail-on", "route:GET /x:p95>1s", "testdata/dev-server.log"}, 2, "names a method, but routes are not split by method"},
 		{"baseline not JSON", []string{"--baseline", "testdata/ci.log", "testdata/ci.log"}, 1, "reqstats: baseline testdata/ci.log: not a reqstats summary (not a JSON object; write one with -o json)\n"},
-		{"baseline api JSON", []string{"--baseline", "testdata/dev-server.api.json", "testdata/ci.log"}, 1, "reqstats: baseline testdata/dev-server.api.json: not a reqstats summary (no schema; write one with -o json)\n"},
+		{"baseline api JSON", []string{"--baseline", "testdata/baseline/dev-server.api.json", "testdata/ci.log"}, 1, "reqstats: baseline testdata/baseline/dev-server.api.json: not a reqstats summary (no schema; write one with -o json)\n"},
 		{"baseline other schema", []string{"--baseline", other, "testdata/ci.log"}, 1, "reqstats: baseline " + other + ": not a reqstats summary (schema \"k6.summary/v1\")\n"},
 		{"baseline newer schema", []string{"--baseline", v2, "testdata/ci.log"}, 1, "reqstats: baseline " + v2 + ": written by an incompatible reqstats (schema \"reqstats.summary/v2\", this one reads \"reqstats.summary/v1\")\n"},
 		{"baseline missing", []string{"--baseline", "nope.json", "testdata/ci.log"}, 1, "reqstats: baseline: open nope.json: no such file or directory\n"},
@@ -469,5 +493,45 @@ func TestPatternFlag(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %s:\n%s", want, out)
 		}
+	}
+}
+func TestAppDirFlag(t *testing.T) {
+	log := " GET /shop/shoes/red 200 in 12ms\n GET /shop/cart 200 in 5ms\n GET /api/users/me 200 in 3ms\n GET /api/users/42 200 in 4ms\n"
+	code, out, errOut := runCLI(t, log, "--app-dir", "testdata/app-tree/src/app", "--top", "20")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"GET /shop/[[...slug]] ", "GET /shop/cart ", "GET /api/users/me ", "GET /api/users/[id] ", "· 13 routes from the app"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// -o api groups by raw path, as the app does, whatever the routes.
+	_, out, _ = runCLI(t, log, "-o", "api", "--app-dir", "testdata/app-tree/src/app")
+	if !strings.Contains(out, `"path": "/shop/shoes/red"`) {
+		t.Errorf("-o api:\n%s", out)
+	}
+	if code, _, errOut := runCLI(t, log, "--app-dir", "testdata/nope"); code != 2 || !strings.Contains(errOut, "--app-dir: stat testdata/nope: no such file or directory") {
+		t.Errorf("missing --app-dir: %d %q", code, errOut)
+	}
+}
+
+// TestServeUsesAPIDefaults checks that --serve answers what -o api would
+// print (raw paths, methods merged) whatever -o the live view uses, unless
+// --group or --by-method are given.
+func TestServeUsesAPIDefaults(t *testing.T) {
+	o, err := parseOptions([]string{"-f", "--serve", "9464", "-o", "table"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.agg.Grouping != aggregate.GroupAuto || !o.agg.ByMethod {
+		t.Errorf("view options %+v, want auto grouping by method", o.agg)
+	}
+	if o.follow.api.Grouping != aggregate.GroupNone || o.follow.api.ByMethod {
+		t.Errorf("served options %+v, want raw paths, methods merged", o.follow.api)
+	}
+	o, _ = parseOptions([]string{"-f", "--serve", "9464", "--group", "auto", "--by-method"})
+	if o.follow.api.Grouping != aggregate.GroupAuto || !o.follow.api.ByMethod {
+		t.Errorf("explicit flags not kept for the endpoint: %+v", o.follow.api)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -14,15 +13,18 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/reqstats/reqstats/aggregate"
+	"github.com/reqstats/reqstats/internal/approutes"
+	"github.com/reqstats/reqstats/internal/live"
 	"github.com/reqstats/reqstats/parser"
 	"github.com/reqstats/reqstats/report"
 )
 
-// options is the command line, checked.
+// options is the command line, parsed and checked without reading a file
+// or the environment. resolve then reads what the flags name; nothing
+// changes the options after that.
 type options struct {
 	files   []string
-	format  string
-	write   report.WriteFunc
+	format  report.Format
 	agg     aggregate.Options
 	parse   parser.Options
 	color   string // auto, always, never
@@ -31,9 +33,7 @@ type options struct {
 	budgets    []aggregate.Budget // --fail-on
 	minSamples int
 
-	stepSummary string // the file --step-summary appends to
-
-	since, until timeBound
+	since, until aggregate.TimeBound
 	byFile       bool // --by-file
 
 	baseline   string // --baseline: a file -o json wrote
@@ -41,18 +41,19 @@ type options struct {
 	cpuProfile string // --cpuprofile
 
 	following bool // -f
-	follow    followConfig
-}
+	follow    followOptions
 
-// usageError is a mistake on the command line: exit status 2.
-type usageError struct{ err error }
+	// Read by resolve.
+	patternFiles []string // --pattern-file
+	appDirs      []string // --app-dir; nil with autoAppDirs
+	autoAppDirs  bool     // no --app-dir: look for the project's folders
+	stepSummary  bool     // --step-summary: $GITHUB_STEP_SUMMARY names the file
 
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-func (e usageError) ExitCode() int { return 2 }
-
-func usagef(format string, args ...any) error {
-	return usageError{fmt.Errorf(format, args...)}
+	// Set by resolve.
+	stepSummaryFile string // the file --step-summary appends to
+	tty             bool   // stdout is a terminal
+	colorOut        bool   // colour the table
+	width           int    // $COLUMNS, or 0
 }
 
 const usageHead = `reqstats rebuilds the request-latency summary of a Next.js app from its
@@ -91,7 +92,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("reqstats", pflag.ContinueOnError)
 	fs.SortFlags = false
 	fs.SetOutput(io.Discard)
-	fs.StringVarP(&o.format, "format", "o", "table", "output format: "+strings.Join(report.Formats(), ", "))
+	fs.StringVarP(&raw.format, "format", "o", "table", "output format: "+strings.Join(report.Formats(), ", "))
 	fs.StringVar(&raw.slow, "slow", "2s", "a request slower than this is slow (2s, 500ms, or a number of ms)")
 	fs.IntVar(&o.agg.Top, "top", 10, "how many slowest routes and requests to list")
 	fs.StringVar(&raw.method, "percentile-method", "endpoint", "endpoint (x[floor(n·p)], as the in-app endpoint), nearest-rank or linear")
@@ -110,11 +111,11 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.StringVar(&o.baseline, "baseline", "", "compare with a summary written earlier by -o json")
 	fs.StringVar(&raw.maxRegression, "max-regression", "", "with --baseline, exit 1 when a route's p95 grew by more than this, e.g. 20%")
 	fs.StringVar(&raw.regressionMetric, "regression-metric", "p95", "what --max-regression watches: p50, p95, p99, mean, min or max")
-	fs.BoolVar(&raw.stepSummary, "step-summary", false, "also append the Markdown report to the file $GITHUB_STEP_SUMMARY names (GitHub Actions)")
+	fs.BoolVar(&o.stepSummary, "step-summary", false, "also append the Markdown report to the file $GITHUB_STEP_SUMMARY names (GitHub Actions)")
 	fs.StringVar(&raw.source, "source", "", "count the requests of one source (next, json, object, morgan, koa, text, pattern) or all of them merged (all); default next when the log has Next request lines, else the source with the most")
 	fs.StringVar(&raw.inputFormat, "input-format", "auto", "read only this format's request lines: auto (all), next, json, object, morgan, koa, text or pattern")
 	fs.StringArrayVar(&raw.patterns, "pattern", nil, "a regexp for your own request lines (repeatable), with named groups path and duration, and optionally method, status, unit (default ms) and time")
-	fs.StringArrayVar(&raw.patternFiles, "pattern-file", nil, "read --pattern regexps from a file, one a line (blank lines and # comments skipped)")
+	fs.StringArrayVar(&o.patternFiles, "pattern-file", nil, "read --pattern regexps from a file, one a line (blank lines and # comments skipped)")
 	fs.StringArrayVar(&raw.appDirs, "app-dir", nil, "group paths by the app's own routes, read from its app/ or pages/ folder (repeatable); default ./src/app, ./app, ./src/pages and ./pages of a project root; none to turn off")
 	fs.BoolVarP(&o.following, "follow", "f", false, "keep reading as the log grows, through truncation and rotation; Ctrl-C prints the final summary")
 	fs.BoolVar(&o.follow.fromEnd, "from-end", false, "with -f: start at the end of the file, not its beginning")
@@ -124,7 +125,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.IntVar(&o.agg.Last, "last", 0, "keep only the last N requests (the in-app store keeps 1000: --last 1000 shows what the endpoint would)")
 	fs.DurationVar(&o.agg.Window, "window", 0, "with -f: keep only the requests of the last duration (5m), by line timestamp or arrival time")
 	fs.IntVar(&o.agg.MaxRoutes, "max-routes", 1000, "most routes kept; requests of new routes past it are counted as [other]")
-	fs.StringVar(&o.follow.serve, "serve", "", "with -f: serve /api/performance/metrics, /metrics and /healthz on this port or host:port (a bare port binds 127.0.0.1)")
+	fs.StringVar(&raw.serve, "serve", "", "with -f: serve /api/performance/metrics, /metrics and /healthz on this port or host:port (a bare port binds 127.0.0.1)")
 	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never (NO_COLOR is honoured)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof reads it)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
@@ -134,13 +135,14 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 
 // rawFlags are flag values that need checking before use.
 type rawFlags struct {
+	format                           string
 	slow, method, group, coldCompile string
 	maxRegression, regressionMetric  string
 	since, until                     string
-	source, inputFormat              string
+	source, inputFormat, serve       string
 	rules, include, exclude, failOn  []string
-	patterns, patternFiles, appDirs  []string
-	byMethod, stepSummary            bool
+	patterns, appDirs                []string
+	byMethod                         bool
 }
 
 // usage writes the help text.
@@ -178,17 +180,17 @@ func parseOptions(args []string) (*options, error) {
 	}
 
 	var err error
-	if o.write, err = report.WriterFor(o.format); err != nil {
+	if o.format, err = report.FormatFor(raw.format); err != nil {
 		return nil, usageError{err}
 	}
-	api := o.format == "api"
-	if o.agg.Slow, err = parseDuration(raw.slow); err != nil {
+	api := o.format.Name == "api"
+	if o.agg.Slow, err = aggregate.ParseDuration(raw.slow); err != nil {
 		return nil, usagef("--slow: %v", err)
 	}
 	if o.agg.Slow == 0 {
 		o.agg.Slow = 1 // "0": every request that took any time is slow
 	}
-	if o.agg.ColdCompile, err = parseDuration(raw.coldCompile); err != nil {
+	if o.agg.ColdCompile, err = aggregate.ParseDuration(raw.coldCompile); err != nil {
 		return nil, usagef("--cold-compile: %v", err)
 	}
 	if o.agg.ColdCompile == 0 {
@@ -257,19 +259,14 @@ func parseOptions(args []string) (*options, error) {
 		o.compare.MaxRegression = v
 	}
 	o.compare.MinSamples = o.minSamples
-	if o.since, err = parseTimeBound("--since", raw.since); err != nil {
-		return nil, err
+	if o.since, err = aggregate.ParseTimeBound(raw.since); err != nil {
+		return nil, usagef("--since: %v", err)
 	}
-	if o.until, err = parseTimeBound("--until", raw.until); err != nil {
-		return nil, err
+	if o.until, err = aggregate.ParseTimeBound(raw.until); err != nil {
+		return nil, usagef("--until: %v", err)
 	}
-	if !o.since.at.IsZero() && !o.until.at.IsZero() && o.until.at.Before(o.since.at) {
+	if !o.since.Time().IsZero() && !o.until.Time().IsZero() && o.until.Time().Before(o.since.Time()) {
 		return nil, usagef("--until %s is before --since %s", raw.until, raw.since)
-	}
-	if raw.stepSummary {
-		if o.stepSummary, err = stepSummaryPath(); err != nil {
-			return nil, err
-		}
 	}
 	if o.minSamples < 0 {
 		return nil, usagef("--min-samples must not be negative, not %d", o.minSamples)
@@ -301,8 +298,8 @@ func parseOptions(args []string) (*options, error) {
 	if o.follow.interval <= 0 {
 		return nil, usagef("--interval must be positive, not %v", o.follow.interval)
 	}
-	if o.follow.serve != "" {
-		if _, err := serveAddr(o.follow.serve); err != nil {
+	if raw.serve != "" {
+		if o.follow.serve, err = live.ListenAddr(raw.serve); err != nil {
 			return nil, usagef("--serve: %v", err)
 		}
 	}
@@ -324,29 +321,19 @@ func parseOptions(args []string) (*options, error) {
 	if err := parseSources(o, &raw); err != nil {
 		return nil, err
 	}
-	dirs := raw.appDirs
-	if !fs.Changed("app-dir") {
-		dirs = detectAppDirs(".")
-	} else if slices.Contains(dirs, "none") {
-		dirs = nil
-	}
-	if o.agg.Routes, err = appRoutes(dirs); err != nil {
-		return nil, usageError{err}
+	o.autoAppDirs = !fs.Changed("app-dir")
+	if !slices.Contains(raw.appDirs, "none") {
+		o.appDirs = raw.appDirs
 	}
 	return o, nil
 }
 
-// parseSources checks --source, --input-format, --pattern and
-// --pattern-file.
+// parseSources checks --source, --input-format and --pattern.
 func parseSources(o *options, raw *rawFlags) error {
-	switch raw.source {
-	case "", aggregate.SourceAll:
-	default:
-		if _, err := parser.ParseSource(raw.source); err != nil {
-			return usagef("--source: %v", err)
-		}
+	var err error
+	if o.agg.Source, err = aggregate.ParseSelection(raw.source); err != nil {
+		return usagef("--source: %v", err)
 	}
-	o.agg.Source = raw.source
 	if raw.inputFormat != "auto" {
 		src, err := parser.ParseSource(raw.inputFormat)
 		if err != nil {
@@ -354,57 +341,75 @@ func parseSources(o *options, raw *rawFlags) error {
 		}
 		o.parse.Formats = []parser.Source{src}
 	}
-	exprs := slices.Clone(raw.patterns)
-	for _, name := range raw.patternFiles {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			return usagef("--pattern-file: %v", err)
-		}
-		for line := range strings.Lines(string(data)) {
-			line = strings.TrimRight(line, "\r\n")
-			if strings.TrimSpace(line) == "" || strings.HasPrefix(strings.TrimSpace(line), "#") {
-				continue
-			}
-			exprs = append(exprs, line)
-		}
-	}
-	for _, e := range exprs {
+	for _, e := range raw.patterns {
 		pat, err := parser.CompilePattern(e)
 		if err != nil {
 			return usagef("--pattern: %v", err)
 		}
 		o.parse.Patterns = append(o.parse.Patterns, pat)
 	}
-	if raw.inputFormat == string(parser.SourcePattern) && len(exprs) == 0 {
+	if raw.inputFormat == string(parser.SourcePattern) && len(raw.patterns) == 0 && len(o.patternFiles) == 0 {
 		return usagef("--input-format pattern needs a --pattern or --pattern-file")
 	}
 	return nil
 }
 
-// parseDuration reads a duration flag: "2s", "500ms", "1.5s", or a bare
-// number of milliseconds as the app's threshold is written ("2000").
-func parseDuration(s string) (time.Duration, error) {
-	if ms, err := strconv.ParseFloat(s, 64); err == nil {
-		switch {
-		case ms < 0:
-			return 0, fmt.Errorf("negative duration %q", s)
-		case math.IsNaN(ms) || ms*float64(time.Millisecond) >= math.MaxInt64:
-			return 0, fmt.Errorf("bad duration %q (want e.g. 2s, 500ms or 2000)", s)
-		}
-		return time.Duration(ms * float64(time.Millisecond)), nil
-	}
-	d, err := time.ParseDuration(s)
+// readPatternFile returns the regexps of a --pattern-file, one a line;
+// blank lines and # comments are skipped.
+func readPatternFile(name string) ([]*parser.Pattern, error) {
+	data, err := os.ReadFile(name)
 	if err != nil {
-		return 0, fmt.Errorf("bad duration %q (want e.g. 2s, 500ms or 2000)", s)
+		return nil, usagef("--pattern-file: %v", err)
 	}
-	if d < 0 {
-		return 0, fmt.Errorf("negative duration %q", s)
+	var pats []*parser.Pattern
+	for line := range strings.Lines(string(data)) {
+		line = strings.TrimRight(line, "\r\n")
+		if t := strings.TrimSpace(line); t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		pat, err := parser.CompilePattern(line)
+		if err != nil {
+			return nil, usagef("--pattern: %v", err)
+		}
+		pats = append(pats, pat)
 	}
-	return d, nil
+	return pats, nil
+}
+
+// resolve reads what the options name: the --pattern-file files, the
+// app's route folders and the environment (the step summary's file, the
+// colour and width of the terminal stdout writes to). It is the one step
+// that does, after parseOptions and before anything is read.
+func (o *options) resolve(stdout io.Writer) error {
+	for _, name := range o.patternFiles {
+		pats, err := readPatternFile(name)
+		if err != nil {
+			return err
+		}
+		o.parse.Patterns = append(o.parse.Patterns, pats...)
+	}
+	dirs := o.appDirs
+	if o.autoAppDirs {
+		dirs = approutes.Detect(".")
+	}
+	var err error
+	if o.agg.Routes, err = approutes.Read(dirs); err != nil {
+		return usagef("--app-dir: %v", err)
+	}
+	o.follow.api.Routes = o.agg.Routes
+	if o.stepSummary {
+		if o.stepSummaryFile, err = stepSummaryPath(); err != nil {
+			return err
+		}
+	}
+	o.tty = isTerminal(stdout)
+	o.colorOut = colorOn(o.color, o.tty)
+	o.width = termWidth()
+	return nil
 }
 
 // colorOn decides whether the table is coloured.
-func colorOn(mode string, stdout io.Writer) bool {
+func colorOn(mode string, tty bool) bool {
 	switch mode {
 	case "always":
 		return true
@@ -417,7 +422,7 @@ func colorOn(mode string, stdout io.Writer) bool {
 	if os.Getenv("TERM") == "dumb" {
 		return false
 	}
-	return isTerminal(stdout)
+	return tty
 }
 
 // isTerminal reports whether f is a character device, a terminal.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -35,6 +36,9 @@ func TestParallelSameBytes(t *testing.T) {
 
 	opts, err := parseOptions([]string{"-o", "json", "--app-dir", "none", path})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := opts.resolve(io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	p, _ := parser.New(opts.parse)

@@ -72,11 +72,9 @@ type Options struct {
 	Routes []Pattern
 
 	// Source picks the requests counted when a log holds several
-	// sources (one request can be printed by Next and by the app): ""
-	// chooses (see Summary), SourceAll merges every source, and a source
-	// name counts that source alone. The sources not counted are
-	// summarised in Summary.Others.
-	Source string
+	// sources (one request can be printed by Next and by the app). The
+	// sources not counted are summarised in Summary.Others.
+	Source Selection
 }
 
 // Request is a counted request as the Aggregator saw it: the record, the
@@ -90,8 +88,54 @@ type Request struct {
 	Slow   bool // slower than Options.Slow
 }
 
-// SourceAll is Options.Source to merge the requests of every source.
+// SourceAll is the name of the merged requests of every source, as
+// Summary.Source gives it and ParseSelection reads it.
 const SourceAll = "all"
+
+// Selection says which source's requests a Summary counts. The zero value
+// lets the Aggregator choose: Next's requests when the log has any (the
+// app's own lines then most likely time the same requests again), else
+// the source with the most requests.
+type Selection struct {
+	all    bool
+	source parser.Source
+}
+
+// AllSources merges the requests of every source.
+func AllSources() Selection { return Selection{all: true} }
+
+// OneSource counts the requests of src alone.
+func OneSource(src parser.Source) Selection { return Selection{source: src} }
+
+// ParseSelection reads a selection by name: "" chooses, SourceAll merges,
+// and a source's name (see parser.Sources) counts that source.
+func ParseSelection(s string) (Selection, error) {
+	switch s {
+	case "":
+		return Selection{}, nil
+	case SourceAll:
+		return AllSources(), nil
+	}
+	src, err := parser.ParseSource(s)
+	if err != nil {
+		return Selection{}, err
+	}
+	return OneSource(src), nil
+}
+
+// String returns the selection's name, as ParseSelection reads it.
+func (sel Selection) String() string {
+	if sel.all {
+		return SourceAll
+	}
+	return string(sel.source)
+}
+
+// counts reports whether the requests of src are counted: always, unless
+// the selection names another source.
+func (sel Selection) counts(src parser.Source) bool {
+	return sel.source == "" || sel.source == src
+}
 
 // maxMalformedLines is how many malformed lines a Summary lists.
 const maxMalformedLines = 20
@@ -389,7 +433,7 @@ func (a *Aggregator) isCold(s *set, h *hot, rec *parser.Record) bool {
 
 // set returns the set that counts the requests of source.
 func (a *Aggregator) set(source string) *set {
-	if a.opts.Source == SourceAll {
+	if a.opts.Source.all {
 		source = SourceAll
 	}
 	s := a.sets[source]
@@ -501,7 +545,7 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	} else {
 		s.slowest.offer(rec, a.seq, a.opts.Top)
 	}
-	if a.opts.OnRequest != nil && (a.opts.Source == "" || a.opts.Source == SourceAll || a.opts.Source == string(rec.Source)) {
+	if a.opts.OnRequest != nil && a.opts.Source.counts(rec.Source) {
 		a.opts.OnRequest(Request{Record: rec, Key: key, Cold: cold, Slow: slow})
 	}
 
@@ -594,18 +638,17 @@ func (a *Aggregator) GroupRoute(path string) string { return a.grouper.group(pat
 // app's own lines then most likely time the same requests again), else
 // the source with the most requests, ties broken by name.
 func (a *Aggregator) primary() (*set, string) {
-	switch name := a.opts.Source; name {
-	case "":
-	case SourceAll:
+	switch sel := a.opts.Source; {
+	case sel.all:
 		if s := a.sets[SourceAll]; s != nil {
-			return s, name
+			return s, SourceAll
 		}
-		return &set{}, name
-	default:
-		if s := a.sets[name]; s != nil {
-			return s, name
+		return &set{}, SourceAll
+	case sel.source != "":
+		if s := a.sets[string(sel.source)]; s != nil {
+			return s, s.source
 		}
-		return &set{}, name
+		return &set{}, string(sel.source)
 	}
 	if s := a.sets[string(parser.SourceNext)]; s != nil {
 		return s, s.source

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/reqstats/reqstats/parser"
 )
 
 // Lines from ../shared/samples/formats: Next's own, and the app's own
@@ -40,7 +42,11 @@ func TestPrimarySource(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := New(Options{Source: tt.source})
+			sel, err := ParseSelection(tt.source)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := New(Options{Source: sel})
 			feed(t, a, tt.log)
 			s := a.Summary()
 			if got := sourcesOf(s); got != tt.want {
@@ -69,7 +75,7 @@ func TestPrimarySourceRoutes(t *testing.T) {
 func TestColdPerSource(t *testing.T) {
 	// A compile makes the first request of the route cold in each source,
 	// whichever logged it first.
-	a := New(Options{Source: "json"})
+	a := New(Options{Source: OneSource(parser.SourceJSON)})
 	feed(t, a, " ✓ Compiled /health in 527ms\n"+" GET /health 200 in 900ms\n"+jsonLine+"\n")
 	if s := a.Summary(); s.Total.Cold != 1 {
 		t.Errorf("json cold %d, want 1", s.Total.Cold)
@@ -102,5 +108,24 @@ func TestSortPatterns(t *testing.T) {
 		if got := a.GroupRoute(path); got != want {
 			t.Errorf("GroupRoute(%q) = %q, want %q", path, got, want)
 		}
+	}
+}
+
+func TestParseSelection(t *testing.T) {
+	for _, name := range []string{"", "all", "next", "json", "pattern"} {
+		sel, err := ParseSelection(name)
+		if err != nil {
+			t.Errorf("ParseSelection(%q): %v", name, err)
+			continue
+		}
+		if sel.String() != name {
+			t.Errorf("ParseSelection(%q).String() = %q", name, sel.String())
+		}
+	}
+	if _, err := ParseSelection("nope"); err == nil || !strings.Contains(err.Error(), `unknown source "nope"`) {
+		t.Errorf("ParseSelection(nope) = %v, want an unknown-source error", err)
+	}
+	if AllSources() == (Selection{}) || OneSource(parser.SourceNext) == (Selection{}) {
+		t.Error("the zero Selection must choose, and differ from AllSources")
 	}
 }

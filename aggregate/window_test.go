@@ -134,7 +134,7 @@ func TestSampleCoarsens(t *testing.T) {
 // grows coarser, the Next route's stays exact, and every request is
 // counted.
 func TestAggregatorBoundsDistinct(t *testing.T) {
-	a := New(Options{Source: SourceAll, ByMethod: true})
+	a := New(Options{Source: AllSources(), ByMethod: true})
 	n := otherRoom.maxEntries + otherRoom.maxEntries/2
 	for i := 0; i < n; i++ {
 		ev := parser.Event{Kind: parser.KindRequest, Request: parser.Record{

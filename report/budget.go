@@ -63,16 +63,6 @@ func VerdictLine(v *aggregate.Verdict, minSamples int) string {
 	return budgetName(v) + ": " + verdictText(v, minSamples)
 }
 
-// ShowsBudgets reports whether the format named name lists the budgets'
-// verdicts; for the others, callers tell of them elsewhere.
-func ShowsBudgets(name string) bool {
-	switch name {
-	case "table", "markdown", "json", "junit":
-		return true
-	}
-	return false
-}
-
 // budgetTally is "1 of 3 budgets breached · 1 not enough data".
 func budgetTally(s *aggregate.Summary) string {
 	breach, nodata := 0, 0

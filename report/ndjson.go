@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"encoding/json"
 	"io"
 	"time"
@@ -41,3 +42,31 @@ func WriteRecord(w io.Writer, r aggregate.Request) error {
 // writeStreamed is the WriteFunc of a format whose output is written
 // request by request (ndjson): nothing is left to write at the end.
 func writeStreamed(io.Writer, *aggregate.Summary, Options) error { return nil }
+
+// RecordWriter writes each request with WriteRecord as it is counted
+// (-o ndjson), buffered, and keeps the first write error.
+type RecordWriter struct {
+	w   *bufio.Writer
+	err error
+}
+
+// NewRecordWriter returns a RecordWriter to w.
+func NewRecordWriter(w io.Writer) *RecordWriter {
+	return &RecordWriter{w: bufio.NewWriter(w)}
+}
+
+// Write writes r, unless an earlier write failed; it is an
+// aggregate.Options.OnRequest hook.
+func (s *RecordWriter) Write(r aggregate.Request) {
+	if s.err == nil {
+		s.err = WriteRecord(s.w, r)
+	}
+}
+
+// Flush writes what is buffered, and returns the first error of any write.
+func (s *RecordWriter) Flush() error {
+	if err := s.w.Flush(); s.err == nil {
+		s.err = err
+	}
+	return s.err
+}

@@ -11,7 +11,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,37 +31,50 @@ type Options struct {
 // WriteFunc writes a Summary in one format.
 type WriteFunc func(w io.Writer, s *aggregate.Summary, opts Options) error
 
-var writers = map[string]WriteFunc{
-	"table":    WriteTable,
-	"api":      WriteAPI,
-	"json":     WriteJSON,
-	"markdown": WriteMarkdown,
-	"csv":      WriteCSV,
-	"tsv":      WriteTSV,
-	"ndjson":   writeStreamed,
-	"junit":    WriteJUnit,
+// Format is one output format, chosen once from its name: how a Summary
+// is written, and what a caller must do around it.
+type Format struct {
+	Name  string
+	Write WriteFunc
+	// Streams is set for a format written request by request, with
+	// WriteRecord, as the log is read; Write then writes nothing.
+	Streams bool
+	// ShowsBudgets is set when the output lists the budgets' verdicts;
+	// for the other formats, callers tell of them elsewhere.
+	ShowsBudgets bool
+	// JSON is set for a format that writes one JSON document.
+	JSON bool
 }
 
-// Streamed reports whether the format named name is written request by
-// request, with WriteRecord, rather than from the Summary at the end.
-func Streamed(name string) bool { return name == "ndjson" }
+// formats are the formats, sorted by name.
+var formats = []Format{
+	{Name: "api", Write: WriteAPI, JSON: true},
+	{Name: "csv", Write: WriteCSV},
+	{Name: "json", Write: WriteJSON, ShowsBudgets: true, JSON: true},
+	{Name: "junit", Write: WriteJUnit, ShowsBudgets: true},
+	{Name: "markdown", Write: WriteMarkdown, ShowsBudgets: true},
+	{Name: "ndjson", Write: writeStreamed, Streams: true},
+	{Name: "table", Write: WriteTable, ShowsBudgets: true},
+	{Name: "tsv", Write: WriteTSV},
+}
 
 // Formats returns the names of the formats, sorted.
 func Formats() []string {
-	names := make([]string, 0, len(writers))
-	for name := range writers {
-		names = append(names, name)
+	names := make([]string, len(formats))
+	for i, f := range formats {
+		names[i] = f.Name
 	}
-	slices.Sort(names)
 	return names
 }
 
-// WriterFor returns the WriteFunc for the format named name.
-func WriterFor(name string) (WriteFunc, error) {
-	if w, ok := writers[name]; ok {
-		return w, nil
+// FormatFor returns the format named name.
+func FormatFor(name string) (Format, error) {
+	for _, f := range formats {
+		if f.Name == name {
+			return f, nil
+		}
 	}
-	return nil, fmt.Errorf("unknown format %q (want %s)", name, strings.Join(Formats(), ", "))
+	return Format{}, fmt.Errorf("unknown format %q (want %s)", name, strings.Join(Formats(), ", "))
 }
 
 // Millis formats d as an exact decimal number of milliseconds, the way

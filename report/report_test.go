@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/xml"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -309,5 +310,35 @@ func TestWriteRoute(t *testing.T) {
 	WriteRoute(&b, s, "/nope", nil, Options{})
 	if !strings.Contains(b.String(), "no requests for /nope yet") {
 		t.Errorf("unknown route:\n%s", b.String())
+	}
+}
+
+func TestWarnings(t *testing.T) {
+	var b strings.Builder
+	w := &Warnings{W: &b, Max: 2}
+	for i := range 5 {
+		w.Malformed(fmt.Errorf("dev.log:%d: bad duration", i+1))
+	}
+	w.Note("x.log: binary file, no requests found")
+	w.Flush()
+	want := "reqstats: dev.log:1: bad duration\nreqstats: dev.log:2: bad duration\n" +
+		"reqstats: x.log: binary file, no requests found\nreqstats: 3 more malformed lines not shown\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+func TestFormatFor(t *testing.T) {
+	for _, name := range Formats() {
+		f, err := FormatFor(name)
+		if err != nil || f.Name != name || f.Write == nil {
+			t.Errorf("FormatFor(%q) = %+v, %v", name, f, err)
+		}
+	}
+	if f, _ := FormatFor("ndjson"); !f.Streams || f.ShowsBudgets {
+		t.Errorf("ndjson: %+v, want streamed, no budgets", f)
+	}
+	if _, err := FormatFor("yaml"); err == nil || !strings.Contains(err.Error(), `unknown format "yaml"`) {
+		t.Errorf("FormatFor(yaml) = %v", err)
 	}
 }

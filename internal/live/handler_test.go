@@ -1,4 +1,4 @@
-package main
+package live
 
 import (
 	"context"
@@ -12,22 +12,21 @@ import (
 
 	"github.com/reqstats/reqstats/aggregate"
 	"github.com/reqstats/reqstats/parser"
+	"github.com/reqstats/reqstats/report"
 )
 
 // liveFrom feeds a log to a fresh live state, as follow mode does.
-func liveFrom(t *testing.T, opts aggregate.Options, log string) (*live, *promMetrics) {
+func liveFrom(t *testing.T, opts aggregate.Options, log string) (*State, *Metrics) {
 	t.Helper()
-	prom := newPromMetrics()
-	opts.OnRequest = prom.observe
-	l := newLive(opts, 1000)
-	prom.setLive(l)
+	l := NewState(opts, 1000)
+	prom := NewMetrics(l)
 	p, _ := parser.New(parser.Options{})
 	st := p.NewStream("dev-server.log")
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	for _, line := range strings.Split(strings.TrimSuffix(log, "\n"), "\n") {
-		l.line("dev-server.log")
+		l.Line("dev-server.log")
 		for _, ev := range st.Push([]byte(line)) {
-			l.add(&ev, now)
+			l.Add(&ev, now)
 		}
 	}
 	return l, prom
@@ -50,14 +49,14 @@ const serveLog = ` GET /api/users/42 200 in 145ms
 func TestServeEndpointMatchesBatch(t *testing.T) {
 	opts := aggregate.Options{Slow: 2 * time.Second, Grouping: aggregate.GroupNone}
 	l, prom := liveFrom(t, opts, serveLog)
-	h := newHandler(l, prom.handler(), func() time.Time { return time.Date(2026, 11, 28, 10, 0, 5, 0, time.UTC) })
+	h := NewHandler(l, prom.Handler(), func() time.Time { return time.Date(2026, 11, 28, 10, 0, 5, 0, time.UTC) })
 
 	code, body, hdr := get(t, h, "/api/performance/metrics")
 	if code != 200 || hdr.Get("Content-Type") != "application/json" {
 		t.Fatalf("status %d, content type %q", code, hdr.Get("Content-Type"))
 	}
 	// The served object is what -o api prints for the same log.
-	_, want, _ := runCLI(t, serveLog, "-o", "api")
+	want := batchAPI(t, opts, serveLog)
 	if body != want {
 		t.Errorf("served:\n%s\nreqstats -o api:\n%s", body, want)
 	}
@@ -86,7 +85,7 @@ func TestServeEndpointMatchesBatch(t *testing.T) {
 
 func TestServeMetricsAndHealth(t *testing.T) {
 	l, prom := liveFrom(t, aggregate.Options{Slow: 2 * time.Second}, serveLog)
-	h := newHandler(l, prom.handler(), time.Now)
+	h := NewHandler(l, prom.Handler(), time.Now)
 	code, body, _ := get(t, h, "/metrics")
 	if code != 200 {
 		t.Fatalf("/metrics: %d", code)
@@ -127,7 +126,7 @@ func TestServeRealListener(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, "127.0.0.1:0", newHandler(l, prom.handler(), time.Now), ready) }()
+	go func() { done <- Serve(ctx, "127.0.0.1:0", NewHandler(l, prom.Handler(), time.Now), ready) }()
 	addr := <-ready
 	resp, err := http.Get("http://" + addr + "/api/performance/metrics")
 	if err != nil {
@@ -144,7 +143,7 @@ func TestServeRealListener(t *testing.T) {
 	}
 }
 
-func TestServeAddr(t *testing.T) {
+func TestListenAddr(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"9464", "127.0.0.1:9464"},
 		{":9464", "127.0.0.1:9464"},
@@ -153,33 +152,33 @@ func TestServeAddr(t *testing.T) {
 		{"localhost:9464", "localhost:9464"},
 	}
 	for _, tt := range tests {
-		if got, err := serveAddr(tt.in); err != nil || got != tt.want {
-			t.Errorf("serveAddr(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		if got, err := ListenAddr(tt.in); err != nil || got != tt.want {
+			t.Errorf("ListenAddr(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
 	}
 	for _, bad := range []string{"", "x", "99999", "host:port"} {
-		if _, err := serveAddr(bad); err == nil {
-			t.Errorf("serveAddr(%q) accepted", bad)
+		if _, err := ListenAddr(bad); err == nil {
+			t.Errorf("ListenAddr(%q) accepted", bad)
 		}
 	}
 }
 
-// TestServeUsesAPIDefaults checks that --serve answers what -o api would
-// print (raw paths, methods merged) whatever -o the live view uses, unless
-// --group or --by-method are given.
-func TestServeUsesAPIDefaults(t *testing.T) {
-	o, err := parseOptions([]string{"-f", "--serve", "9464", "-o", "table"})
+// batchAPI is what reqstats -o api prints for log: the whole log read at
+// once, as a batch run reads it.
+func batchAPI(t *testing.T, opts aggregate.Options, log string) string {
+	t.Helper()
+	p, err := parser.New(parser.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.agg.Grouping != aggregate.GroupAuto || !o.agg.ByMethod {
-		t.Errorf("view options %+v, want auto grouping by method", o.agg)
+	a := aggregate.New(opts)
+	sc := parser.NewScanner(strings.NewReader(log), "dev-server.log", p)
+	for sc.Scan() {
+		a.Add(sc.Event())
 	}
-	if o.follow.api.Grouping != aggregate.GroupNone || o.follow.api.ByMethod {
-		t.Errorf("served options %+v, want raw paths, methods merged", o.follow.api)
+	var b strings.Builder
+	if err := report.WriteAPI(&b, a.Summary(), report.Options{}); err != nil {
+		t.Fatal(err)
 	}
-	o, _ = parseOptions([]string{"-f", "--serve", "9464", "--group", "auto", "--by-method"})
-	if o.follow.api.Grouping != aggregate.GroupAuto || !o.follow.api.ByMethod {
-		t.Errorf("explicit flags not kept for the endpoint: %+v", o.follow.api)
-	}
+	return b.String()
 }

@@ -1,4 +1,4 @@
-package main
+package live
 
 import (
 	"bytes"
@@ -15,10 +15,10 @@ import (
 	"github.com/reqstats/reqstats/report"
 )
 
-// serveAddr turns --serve's value into a listen address: a bare port
+// ListenAddr turns --serve's value into a listen address: a bare port
 // ("9464" or ":9464") binds the loopback interface only; any other
 // interface must be named ("0.0.0.0:9464", "[::]:9464").
-func serveAddr(s string) (string, error) {
+func ListenAddr(s string) (string, error) {
 	port := strings.TrimPrefix(s, ":")
 	if n, err := strconv.Atoi(port); err == nil {
 		if n < 0 || n > 65535 {
@@ -36,7 +36,8 @@ func serveAddr(s string) (string, error) {
 	return net.JoinHostPort(host, port), nil
 }
 
-// newHandler serves the live summary:
+// NewHandler serves the live summary of l, with metrics (if not nil) at
+// /metrics and now as the clock of ?format=full's exportedAt:
 //
 //	GET /api/performance/metrics              the in-app endpoint's object (-o api)
 //	GET /api/performance/metrics?format=full  {exportedAt, summary, recentMetrics, allMetrics}
@@ -44,11 +45,11 @@ func serveAddr(s string) (string, error) {
 //	GET /healthz                              "ok"
 //
 // Everything else is 404, and only GET and HEAD are allowed.
-func newHandler(l *live, metrics http.Handler, now func() time.Time) http.Handler {
+func NewHandler(l *State, metrics http.Handler, now func() time.Time) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/performance/metrics", func(w http.ResponseWriter, r *http.Request) {
 		var api bytes.Buffer
-		report.WriteAPI(&api, l.apiSummary(), report.Options{})
+		report.WriteAPI(&api, l.APISummary(), report.Options{})
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		if r.URL.Query().Get("format") != "full" {
@@ -104,9 +105,9 @@ func fullMetrics(ms []metric) []fullMetric {
 	return out
 }
 
-// serve runs an HTTP server for h on addr until ctx is done. ready, if
+// Serve runs an HTTP server for h on addr until ctx is done. ready, if
 // not nil, receives the address it listens on.
-func serve(ctx context.Context, addr string, h http.Handler, ready chan<- string) error {
+func Serve(ctx context.Context, addr string, h http.Handler, ready chan<- string) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

@@ -1,4 +1,9 @@
-package main
+// Package approutes reads a Next.js app's route patterns from its route
+// folders: the App Router's app/ (page.* and route.* files) and the Pages
+// Router's pages/. Detect finds the folders of a project root; Read turns
+// folders into aggregate.Patterns in Next's matching order. It reads the
+// file tree only, never a file's content.
+package approutes
 
 import (
 	"fmt"
@@ -11,16 +16,16 @@ import (
 	"github.com/reqstats/reqstats/aggregate"
 )
 
-// appDirCandidates are the route folders looked for in a project root
-// when --app-dir is not given.
+// appDirCandidates are the route folders Detect looks for in a project
+// root.
 var appDirCandidates = []string{"src/app", "app", "src/pages", "pages"}
 
 // projectMarkers are the files that make a folder a project root.
 var projectMarkers = []string{"package.json", "next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs"}
 
-// detectAppDirs returns the route folders of the Next.js project rooted
+// Detect returns the route folders of the Next.js project rooted
 // at root, or none when root is not a project root.
-func detectAppDirs(root string) []string {
+func Detect(root string) []string {
 	isRoot := false
 	for _, m := range projectMarkers {
 		if st, err := os.Stat(filepath.Join(root, m)); err == nil && !st.IsDir() {
@@ -40,21 +45,21 @@ func detectAppDirs(root string) []string {
 	return dirs
 }
 
-// appRoutes reads the route patterns of the app's route folders: the App
+// Read reads the route patterns of the app's route folders: the App
 // Router (a folder holding app/ routes: page.* and route.* files) or the
 // Pages Router (a folder named pages: every page file). A folder named
 // pages, or holding no page.* or route.* file but _app or index files,
 // is read as the Pages Router.
-func appRoutes(dirs []string) ([]aggregate.Pattern, error) {
+func Read(dirs []string) ([]aggregate.Pattern, error) {
 	seen := map[string]bool{}
 	var routes []aggregate.Pattern
 	for _, dir := range dirs {
 		st, err := os.Stat(dir)
 		if err != nil {
-			return nil, fmt.Errorf("--app-dir: %w", err)
+			return nil, err
 		}
 		if !st.IsDir() {
-			return nil, fmt.Errorf("--app-dir: %s is not a directory", dir)
+			return nil, fmt.Errorf("%s is not a directory", dir)
 		}
 		read := appRouterRoute
 		if filepath.Base(filepath.Clean(dir)) == "pages" {
@@ -82,7 +87,7 @@ func appRoutes(dirs []string) ([]aggregate.Pattern, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("--app-dir: %w", err)
+			return nil, err
 		}
 	}
 	aggregate.SortPatterns(routes)

@@ -1,4 +1,4 @@
-package main
+package live
 
 import (
 	"net/http"
@@ -10,11 +10,11 @@ import (
 	"github.com/reqstats/reqstats/aggregate"
 )
 
-// promMetrics exposes what follow mode reads in Prometheus's format: the
+// Metrics exposes what follow mode reads in Prometheus's format: the
 // requests as they are counted, and the log's own accounting at each
 // scrape. Routes are the grouped routes, so label values stay few
 // (--max-routes bounds them).
-type promMetrics struct {
+type Metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -26,10 +26,11 @@ type promMetrics struct {
 // durationBuckets spans a warm API call to a cold compile, in seconds.
 var durationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120}
 
-// newPromMetrics returns the metrics, with their registry; setLive gives
-// the scrape-time collector the state it reads.
-func newPromMetrics() *promMetrics {
-	m := &promMetrics{
+// NewMetrics returns the metrics of l, with their registry: it counts
+// every request l counts from now on, and reads l's accounting of the log
+// at each scrape. It must be called before the first Add.
+func NewMetrics(l *State) *Metrics {
+	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "reqstats_requests_total",
@@ -48,14 +49,15 @@ func newPromMetrics() *promMetrics {
 			Name: "reqstats_cold_requests_total",
 			Help: "Requests that waited for a compile.",
 		}),
-		log: &logCollector{},
+		log: &logCollector{l: l},
 	}
 	m.reg.MustRegister(m.requests, m.duration, m.slow, m.cold, m.log)
+	l.hooks = append(l.hooks, m.observe)
 	return m
 }
 
-// observe counts one request; it is the aggregator's OnRequest hook.
-func (m *promMetrics) observe(r aggregate.Request) {
+// observe counts one request.
+func (m *Metrics) observe(r aggregate.Request) {
 	class := "none"
 	if c := aggregate.StatusClass(r.Record.Status); c > 0 {
 		class = strconv.Itoa(c) + "xx"
@@ -70,16 +72,14 @@ func (m *promMetrics) observe(r aggregate.Request) {
 	}
 }
 
-// setLive points the scrape-time collector at the live state.
-func (m *promMetrics) setLive(l *live) { m.log.l = l }
-
-func (m *promMetrics) handler() http.Handler {
+// Handler serves the metrics in Prometheus's text format.
+func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
 
 // logCollector reports, at each scrape, what the log has said so far:
 // lines read, malformed lines, and resets of the app's in-memory store.
-type logCollector struct{ l *live }
+type logCollector struct{ l *State }
 
 var (
 	descLines     = prometheus.NewDesc("reqstats_lines_read_total", "Log lines read.", nil, nil)
@@ -94,7 +94,7 @@ func (c *logCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c *logCollector) Collect(ch chan<- prometheus.Metric) {
-	s := c.l.summary()
+	s := c.l.Summary()
 	c.l.mu.Lock()
 	lines := c.l.lines
 	c.l.mu.Unlock()

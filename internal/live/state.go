@@ -1,4 +1,12 @@
-package main
+// Package live is follow mode's engine: it reads growing inputs line by
+// line (internal/follow), keeps what they say in a State shared by the
+// reader, the terminal view and the HTTP server, and answers for that
+// State: the in-app endpoint's JSON, Prometheus metrics, and a view
+// redrawn on each tick. Time comes in through Config, so tests step it.
+//
+// Run is the whole of follow mode; State, Handler and View are its parts,
+// usable on their own.
+package live
 
 import (
 	"sync"
@@ -8,12 +16,13 @@ import (
 	"github.com/reqstats/reqstats/parser"
 )
 
-// live is the state of a followed log, shared by the goroutine that reads
-// it, the live view and the HTTP server.
-type live struct {
+// State is the state of a followed log, shared by the goroutines that
+// read it, the live view and the HTTP server. Its methods are safe for
+// concurrent use.
+type State struct {
 	mu     sync.Mutex
 	agg    *aggregate.Aggregator
-	api    *aggregate.Aggregator // what --serve answers at the endpoint's path; nil for agg
+	api    *aggregate.Aggregator // what the endpoint's object counts; nil for agg
 	recent recentRing
 	lines  int
 	files  map[string]int // lines read per input
@@ -21,14 +30,16 @@ type live struct {
 	// now is when the event being added arrived; lastRequest is when the
 	// last counted request did (wall clock).
 	now, lastRequest time.Time
+	// hooks see each counted request after keep; see NewMetrics.
+	hooks []func(aggregate.Request)
 }
 
-// newLive returns the state for aggregating opts, keeping the last keep
-// requests. It hooks opts.OnRequest, calling the hook already there too,
+// NewState returns the state for aggregating opts, keeping the last keep
+// requests for ?format=full and the route view. It hooks opts.OnRequest, calling the hook already there too,
 // so the requests it keeps are those counted, with the aggregator's own
 // route and slow verdict.
-func newLive(opts aggregate.Options, keep int) *live {
-	l := &live{recent: recentRing{max: keep}, files: make(map[string]int)}
+func NewState(opts aggregate.Options, keep int) *State {
+	l := &State{recent: recentRing{max: keep}, files: make(map[string]int)}
 	next := opts.OnRequest
 	opts.OnRequest = func(r aggregate.Request) {
 		l.keep(r)
@@ -40,8 +51,16 @@ func newLive(opts aggregate.Options, keep int) *live {
 	return l
 }
 
-// line counts a line read from file.
-func (l *live) line(file string) {
+// WithAPI makes the endpoint's object (APISummary) count with opts of its
+// own, as -o api does: raw paths, methods merged. It must be called before
+// the first Add.
+func (l *State) WithAPI(opts aggregate.Options) *State {
+	l.api = aggregate.New(opts)
+	return l
+}
+
+// Line counts a line read from file.
+func (l *State) Line(file string) {
 	l.mu.Lock()
 	if _, ok := l.files[file]; !ok {
 		l.order = append(l.order, file)
@@ -51,8 +70,8 @@ func (l *live) line(file string) {
 	l.mu.Unlock()
 }
 
-// add accounts for an event that arrived at now.
-func (l *live) add(ev *parser.Event, now time.Time) {
+// Add accounts for an event that arrived at now.
+func (l *State) Add(ev *parser.Event, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.now = now
@@ -63,7 +82,7 @@ func (l *live) add(ev *parser.Event, now time.Time) {
 }
 
 // keep remembers a counted request; add holds the lock.
-func (l *live) keep(r aggregate.Request) {
+func (l *State) keep(r aggregate.Request) {
 	l.lastRequest = l.now
 	t := r.Record.Time
 	if t.IsZero() {
@@ -78,10 +97,13 @@ func (l *live) keep(r aggregate.Request) {
 		Status:    r.Record.Status,
 		Slow:      r.Slow,
 	})
+	for _, h := range l.hooks {
+		h(r)
+	}
 }
 
-// summary returns the summary of what was read so far.
-func (l *live) summary() *aggregate.Summary {
+// Summary returns the summary of what was read so far.
+func (l *State) Summary() *aggregate.Summary {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, f := range l.order {
@@ -90,10 +112,10 @@ func (l *live) summary() *aggregate.Summary {
 	return l.agg.Summary()
 }
 
-// apiSummary returns the summary the endpoint's object is made of.
-func (l *live) apiSummary() *aggregate.Summary {
+// APISummary returns the summary the endpoint's object is made of.
+func (l *State) APISummary() *aggregate.Summary {
 	if l.api == nil {
-		return l.summary()
+		return l.Summary()
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -108,8 +130,8 @@ type snapshot struct {
 	recent      []metric
 }
 
-func (l *live) snapshot(recent int) snapshot {
-	s := l.summary()
+func (l *State) snapshot(recent int) snapshot {
+	s := l.Summary()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return snapshot{s: s, lines: l.lines, lastRequest: l.lastRequest, recent: l.recent.last(recent)}

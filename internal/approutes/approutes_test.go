@@ -1,24 +1,26 @@
-package main
+package approutes
 
 import (
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/reqstats/reqstats/aggregate"
 )
 
+// appTree is a Next.js project with both routers, in the repository's testdata.
+const appTree = "../../testdata/app-tree"
+
 func TestAppRoutes(t *testing.T) {
-	dirs := detectAppDirs("testdata/app-tree")
-	wantDirs := []string{filepath.Join("testdata/app-tree", "src/app"), filepath.Join("testdata/app-tree", "pages")}
+	dirs := Detect(appTree)
+	wantDirs := []string{filepath.Join(appTree, "src/app"), filepath.Join(appTree, "pages")}
 	if !slices.Equal(dirs, wantDirs) {
 		t.Fatalf("detectAppDirs = %q, want %q", dirs, wantDirs)
 	}
-	if d := detectAppDirs("testdata"); d != nil {
-		t.Errorf("detectAppDirs(testdata) = %q, want none: no package.json there", d)
+	if d := Detect("../../testdata"); d != nil {
+		t.Errorf("Detect(testdata) = %q, want none: no package.json there", d)
 	}
-	routes, err := appRoutes(dirs)
+	routes, err := Read(dirs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,26 +72,5 @@ func TestAppRoutes(t *testing.T) {
 		if got := a.GroupRoute(path); got != want {
 			t.Errorf("GroupRoute(%q) = %q, want %q", path, got, want)
 		}
-	}
-}
-
-func TestAppDirFlag(t *testing.T) {
-	log := " GET /shop/shoes/red 200 in 12ms\n GET /shop/cart 200 in 5ms\n GET /api/users/me 200 in 3ms\n GET /api/users/42 200 in 4ms\n"
-	code, out, errOut := runCLI(t, log, "--app-dir", "testdata/app-tree/src/app", "--top", "20")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	for _, want := range []string{"GET /shop/[[...slug]] ", "GET /shop/cart ", "GET /api/users/me ", "GET /api/users/[id] ", "· 13 routes from the app"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
-		}
-	}
-	// -o api groups by raw path, as the app does, whatever the routes.
-	_, out, _ = runCLI(t, log, "-o", "api", "--app-dir", "testdata/app-tree/src/app")
-	if !strings.Contains(out, `"path": "/shop/shoes/red"`) {
-		t.Errorf("-o api:\n%s", out)
-	}
-	if code, _, errOut := runCLI(t, log, "--app-dir", "testdata/nope"); code != 2 || !strings.Contains(errOut, "--app-dir: stat testdata/nope: no such file or directory") {
-		t.Errorf("missing --app-dir: %d %q", code, errOut)
 	}
 }

@@ -1,0 +1,184 @@
+// Package input opens what reqstats reads: a named file or standard input
+// ("-"), decompressed when it starts with gzip's magic bytes and decoded to
+// UTF-8 when it starts with a UTF-16 byte-order mark. Open hands back a
+// plain reader of text; it never guesses from a file's name, and it reports
+// an input that holds NUL bytes (Input.Binary) rather than refusing it.
+// Followable tells which inputs a follower can read as they grow.
+package input
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"os"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Stdin is the name of standard input.
+const Stdin = "-"
+
+// Input is one opened source of log lines.
+type Input struct {
+	Name string    // as the user named it; Stdin for standard input
+	R    io.Reader // the decoded text
+	c    io.Closer // nil for standard input
+	// Binary is set when the first block of the input holds NUL bytes
+	// and it is not UTF-16 text.
+	Binary bool
+}
+
+// Open returns the input named name (Stdin reads stdin), decompressed when
+// it starts with gzip's magic bytes and decoded when it starts with a
+// UTF-16 byte-order mark (PowerShell 5.1's `>` writes UTF-16LE).
+func Open(name string, stdin io.Reader) (*Input, error) {
+	in := &Input{Name: name}
+	if name == Stdin {
+		in.R = stdin
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			f.Close()
+			return nil, fmt.Errorf("read %s: is a directory", name)
+		}
+		in.R, in.c = f, f
+	}
+	if err := in.decode(); err != nil {
+		in.Close()
+		return nil, err
+	}
+	return in, nil
+}
+
+// decode looks at the first bytes of the input to undo gzip and UTF-16.
+func (in *Input) decode() error {
+	br := bufio.NewReaderSize(in.R, 64<<10)
+	head, _ := br.Peek(2)
+	if isGzip(head) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", in.Name, err)
+		}
+		br = bufio.NewReaderSize(zr, 64<<10)
+		head, _ = br.Peek(2)
+	}
+	if little, ok := utf16BOM(head); ok {
+		br.Discard(2)
+		in.R = &utf16Reader{r: br, little: little}
+		return nil
+	}
+	block, _ := br.Peek(8 << 10)
+	in.Binary = bytes.IndexByte(block, 0) >= 0
+	in.R = br
+	return nil
+}
+
+// isGzip reports whether head starts with gzip's magic bytes.
+func isGzip(head []byte) bool {
+	return len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b
+}
+
+// utf16BOM reports whether head starts with a UTF-16 byte-order mark, and
+// which byte order it names.
+func utf16BOM(head []byte) (little, ok bool) {
+	switch {
+	case len(head) < 2:
+		return false, false
+	case head[0] == 0xff && head[1] == 0xfe:
+		return true, true
+	case head[0] == 0xfe && head[1] == 0xff:
+		return false, true
+	}
+	return false, false
+}
+
+// Followable returns an error for an input that a follower would misread:
+// Open decodes gzip and UTF-16 for a read to the end, but a growing file
+// is read as it is. A file that does not exist yet is followable: it is
+// waited for.
+func Followable(name string) error {
+	if name == Stdin {
+		return nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var head [2]byte
+	n, _ := io.ReadFull(f, head[:])
+	if isGzip(head[:n]) {
+		return fmt.Errorf("%s is gzip-compressed: it cannot be followed; read it without -f", name)
+	}
+	if _, ok := utf16BOM(head[:n]); ok {
+		return fmt.Errorf("%s is UTF-16 text: it cannot be followed; read it without -f", name)
+	}
+	return nil
+}
+
+// Close closes the input's file, if it has one.
+func (in *Input) Close() error {
+	if in.c == nil {
+		return nil
+	}
+	return in.c.Close()
+}
+
+// utf16Reader decodes UTF-16 text to UTF-8.
+type utf16Reader struct {
+	r      io.Reader
+	little bool
+	carry  []uint16 // a high surrogate waiting for its pair
+	out    []byte   // decoded, not yet returned
+	err    error
+}
+
+func (u *utf16Reader) Read(p []byte) (int, error) {
+	for len(u.out) == 0 {
+		if u.err != nil {
+			return 0, u.err
+		}
+		u.fill()
+	}
+	n := copy(p, u.out)
+	u.out = u.out[n:]
+	return n, nil
+}
+
+// fill decodes the next block of UTF-16 code units.
+func (u *utf16Reader) fill() {
+	var raw [4096]byte
+	n, err := io.ReadFull(u.r, raw[:])
+	stray := false // a last byte without its pair decodes as U+FFFD
+	if err == io.ErrUnexpectedEOF {
+		err = io.EOF
+		stray = n%2 == 1
+	}
+	u.err = err
+	units := append(u.carry, make([]uint16, 0, n/2)...)
+	u.carry = nil
+	for i := 0; i+1 < n; i += 2 {
+		if u.little {
+			units = append(units, uint16(raw[i])|uint16(raw[i+1])<<8)
+		} else {
+			units = append(units, uint16(raw[i])<<8|uint16(raw[i+1]))
+		}
+	}
+	if k := len(units); k > 0 && err == nil && 0xd800 <= units[k-1] && units[k-1] < 0xdc00 {
+		u.carry = []uint16{units[k-1]}
+		units = units[:k-1]
+	}
+	buf := u.out[:0]
+	for _, r := range utf16.Decode(units) {
+		buf = utf8.AppendRune(buf, r)
+	}
+	if stray {
+		buf = utf8.AppendRune(buf, utf8.RuneError)
+	}
+	u.out = buf
+}

@@ -1,0 +1,54 @@
+package input
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+
+	"github.com/reqstats/reqstats/parser"
+)
+
+// maxWorkers bounds the goroutines a read parses on. Each holds up to
+// 700 KiB of chunks in flight, and the events are counted on one
+// goroutine anyway, which more parsers cannot speed up.
+const maxWorkers = 8
+
+// Workers returns how many goroutines a read parses on: one per core, up
+// to eight.
+func Workers() int { return min(runtime.GOMAXPROCS(0), maxWorkers) }
+
+// Stats is what a read of one input saw.
+type Stats struct {
+	Lines    int
+	Bytes    int64 // of text, after gzip and UTF-16 are undone
+	Requests int   // request events
+	Binary   bool  // see Input.Binary
+}
+
+// Read opens the input named name (see Open) and passes each of its
+// events to fn, in log order, parsing on Workers goroutines. The event is
+// only valid during the call. It returns what the read saw, and an error
+// that names the input when it could not be opened or read to its end;
+// the events before a read error have been passed.
+func Read(name string, stdin io.Reader, p *parser.Parser, fn func(*parser.Event)) (Stats, error) {
+	in, err := Open(name, stdin)
+	if err != nil {
+		return Stats{}, err
+	}
+	defer in.Close()
+	sc := parser.NewScanner(in.R, name, p)
+	sc.SetWorkers(Workers())
+	var st Stats
+	for sc.Scan() {
+		ev := sc.Event()
+		if ev.Kind == parser.KindRequest {
+			st.Requests++
+		}
+		fn(ev)
+	}
+	st.Lines, st.Bytes, st.Binary = sc.Lines(), sc.Bytes(), in.Binary
+	if err := sc.Err(); err != nil {
+		return st, fmt.Errorf("read %s: %w", name, err)
+	}
+	return st, nil
+}

@@ -1,0 +1,184 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/reqstats/reqstats/aggregate"
+	"github.com/reqstats/reqstats/internal/clock"
+	"github.com/reqstats/reqstats/internal/follow"
+	"github.com/reqstats/reqstats/internal/input"
+	"github.com/reqstats/reqstats/parser"
+)
+
+// Config is follow mode, wired: what to read, how to count it, and where
+// its answers go.
+type Config struct {
+	Inputs []string  // file paths, or input.Stdin
+	Stdin  io.Reader // read for input.Stdin
+	Parser *parser.Parser
+	Follow follow.Options // how files are followed
+
+	Summary aggregate.Options // what the view and the final summary count
+	// API, when Serve is set, is what the endpoint's object counts.
+	API  aggregate.Options
+	Keep int // requests kept for ?format=full and the route view
+
+	// Serve is the address to serve the State on (see ListenAddr); "" for
+	// none. Ready, if not nil, receives the address once it listens.
+	Serve string
+	Ready chan<- string
+
+	View View // its State is set by Run
+	// Quiet turns the view off: no frame, no snapshot, no final summary
+	// (-o ndjson streams every request through Summary.OnRequest instead).
+	Quiet bool
+
+	// Interval paces the view: a frame per tick of Clock. Clock also
+	// tells when a line arrived, the end of a --window and the "ago" of
+	// the status line, and paces the followers (Follow.Clock is set from
+	// it). Nil means clock.Real; tests step a clock.Fake.
+	Interval time.Duration
+	Clock    clock.Clock
+
+	// Warn is told of each malformed line; Errorf of each input that
+	// ended with an error and of a server that failed.
+	Warn func(error)
+	Errf func(error)
+}
+
+// ErrFailed is what Run returns when an input or the server failed; each
+// failure was passed to Config.Errf.
+var ErrFailed = errors.New("follow mode failed")
+
+// Run follows every input until ctx is done or every input has ended (a
+// pipe closed, a file failed), drawing the view on each tick and serving
+// the State if asked; then it writes the final summary. Errors reading an
+// input end that input only.
+func Run(ctx context.Context, cfg Config) error {
+	clk := cfg.Clock
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	cfg.Follow.Clock = clk
+	now := clk.Now
+	sum := cfg.Summary
+	// A line without a timestamp ages from when it arrived (--window).
+	sum.Now = now
+	l := NewState(sum, cfg.Keep)
+	var metrics http.Handler
+	if cfg.Serve != "" {
+		api := cfg.API
+		api.Now = now
+		l.WithAPI(api)
+		metrics = NewMetrics(l).Handler()
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	var (
+		wg       sync.WaitGroup
+		failMu   sync.Mutex
+		failures int
+	)
+	failed := func(err error) {
+		failMu.Lock()
+		failures++
+		failMu.Unlock()
+		cfg.Errf(err)
+	}
+	// inputs ends when every input has: pipes close, a file can fail.
+	var inputs sync.WaitGroup
+	for _, name := range cfg.Inputs {
+		wg.Add(1)
+		inputs.Add(1)
+		go func() {
+			defer wg.Done()
+			defer inputs.Done()
+			if err := readInput(ctx, cfg, l, name, now); err != nil && ctx.Err() == nil {
+				failed(err)
+			}
+		}()
+	}
+	inputsDone := make(chan struct{})
+	go func() {
+		inputs.Wait()
+		close(inputsDone)
+	}()
+
+	if cfg.Serve != "" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := Serve(ctx, cfg.Serve, NewHandler(l, metrics, now), cfg.Ready); err != nil {
+				failed(err)
+				cancel()
+			}
+		}()
+	}
+
+	tick := clk.NewTicker(cfg.Interval)
+	defer tick.Stop()
+	v := cfg.View
+	v.State = l
+	if !cfg.Quiet {
+		v.Start()
+	}
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case <-inputsDone:
+			break loop
+		case <-tick.C():
+			if !cfg.Quiet {
+				v.Draw(now())
+			}
+		}
+	}
+	cancel()
+	wg.Wait()
+	var err error
+	if !cfg.Quiet {
+		v.Stop()
+		if werr := v.Final(); werr != nil {
+			err = fmt.Errorf("write: %w", werr)
+		}
+	}
+	if err == nil && failures > 0 {
+		err = ErrFailed
+	}
+	return err
+}
+
+// readInput follows one input into l until ctx is done or the input ends.
+func readInput(ctx context.Context, cfg Config, l *State, name string, now func() time.Time) error {
+	st := cfg.Parser.NewStream(name)
+	push := func(line []byte) {
+		l.Line(name)
+		at := now()
+		for _, ev := range st.Push(line) {
+			if ev.Kind == parser.KindMalformed && cfg.Warn != nil {
+				cfg.Warn(ev.Err)
+			}
+			l.Add(&ev, at)
+		}
+	}
+	var err error
+	if name == input.Stdin {
+		err = follow.Reader(ctx, cfg.Stdin, push)
+	} else {
+		err = follow.File(ctx, name, cfg.Follow, push)
+	}
+	at := now()
+	for _, ev := range st.Flush() {
+		l.Add(&ev, at)
+	}
+	return err
+}
