@@ -168,6 +168,7 @@ type Aggregator struct {
 
 	dev      Dev
 	storeIdx map[string]int
+	stores   map[string]*storeTracker // by tag
 
 	input   Input
 	fileIdx map[string]int
@@ -277,6 +278,7 @@ func New(opts Options) *Aggregator {
 		grouper:  grouper{grouping: opts.Grouping, rules: opts.Rules, routes: slices.Clone(opts.Routes)},
 		sets:     make(map[string]*set),
 		storeIdx: make(map[string]int),
+		stores:   make(map[string]*storeTracker),
 		fileIdx:  make(map[string]int),
 
 		nextRoom:  nextRoom,
@@ -303,9 +305,7 @@ func (a *Aggregator) Add(ev *parser.Event) {
 		a.dev.Starts++
 	case parser.KindStoreSize:
 		t := a.storeTag(ev.Store.Tag)
-		if t.Records > 0 && ev.Store.Size < t.Last {
-			t.Resets++
-		}
+		a.stores[t.Tag].record(ev.Store.Size)
 		t.Records++
 		t.Last = ev.Store.Size
 		t.Max = max(t.Max, ev.Store.Size)
@@ -315,6 +315,7 @@ func (a *Aggregator) Add(ev *parser.Event) {
 		t.LastRead = ev.Store.Size
 	case parser.KindStoreClear:
 		t := a.storeTag(ev.Store.Tag)
+		a.stores[t.Tag].clear()
 		t.Clears++
 		t.Last = 0
 	case parser.KindSlow:
@@ -359,6 +360,7 @@ func (a *Aggregator) storeTag(tag string) *StoreTag {
 		i = len(a.dev.Store)
 		a.storeIdx[tag] = i
 		a.dev.Store = append(a.dev.Store, StoreTag{Tag: tag})
+		a.stores[tag] = &storeTracker{}
 	}
 	return &a.dev.Store[i]
 }
@@ -702,6 +704,12 @@ func (a *Aggregator) Summary() *Summary {
 		return strings.Compare(x.Source, y.Source)
 	})
 	s.Dev.Store = slices.Clone(a.dev.Store)
+	for i := range s.Dev.Store {
+		t := &s.Dev.Store[i]
+		tr := a.stores[t.Tag]
+		t.Stores, t.AtOnce = tr.stores, tr.atOnce()
+		t.Resets = max(min(tr.stores, maxStores)-t.AtOnce, 0)
+	}
 	s.Input.Files = slices.Clone(a.input.Files)
 	s.Input.MalformedLines = slices.Clone(a.input.MalformedLines)
 	for _, f := range a.input.Files {

@@ -142,8 +142,13 @@ type Dev struct {
 type StoreTag struct {
 	Tag     string
 	Records int // "METRIC RECORDED, new size: N" lines
-	// Resets counts the times the size fell back: a new module instance
-	// (hot reload, a separate runtime) started an empty store.
+	// Stores counts the stores that wrote under the tag, each a counter
+	// the sizes follow (see storeTracker); AtOnce is the most of them
+	// that were alive at the same time (their counters interleave), and
+	// Resets the stores that took the place of one that had stopped: a
+	// new module instance (hot reload, a restart) starting empty.
+	Stores   int
+	AtOnce   int
 	Resets   int
 	Max      int // the largest size seen
 	Last     int // the last size seen

@@ -133,6 +133,8 @@ type DevJSON struct {
 type StoreTagJSON struct {
 	Tag      string `json:"tag"`
 	Records  int    `json:"records"`
+	Stores   int    `json:"stores"`
+	AtOnce   int    `json:"atOnce"`
 	Resets   int    `json:"resets"`
 	MaxSize  int    `json:"maxSize"`
 	LastSize int    `json:"lastSize"`
@@ -243,7 +245,7 @@ func NewDocument(s *aggregate.Summary, opts Options) *Document {
 	}
 	for _, t := range s.Dev.Store {
 		d.Dev.Store = append(d.Dev.Store, StoreTagJSON{
-			Tag: t.Tag, Records: t.Records, Resets: t.Resets, MaxSize: t.Max, LastSize: t.Last,
+			Tag: t.Tag, Records: t.Records, Stores: t.Stores, AtOnce: t.AtOnce, Resets: t.Resets, MaxSize: t.Max, LastSize: t.Last,
 			Clears: t.Clears, Reads: t.Reads, LastRead: t.LastRead,
 		})
 	}

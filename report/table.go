@@ -378,8 +378,14 @@ func storeSentence(st aggregate.StoreTag, requests int) string {
 	var parts []string
 	if st.Records > 0 {
 		parts = append(parts, fmt.Sprintf("%s %s, largest size %d, last %d", tag, plural(st.Records, "METRIC RECORDED line"), st.Max, st.Last))
+		if st.AtOnce > 1 {
+			parts = append(parts, fmt.Sprintf("%s wrote, up to %d at once (their sizes interleave: separate module instances, such as the middleware's and a route's)", plural(st.Stores, "store"), st.AtOnce))
+		}
 		if st.Resets > 0 {
-			parts = append(parts, fmt.Sprintf("the size fell back %s: each is a new module instance (hot reload or a separate runtime) starting an empty store, so the in-app endpoint saw at most %d of the %d requests here", plural(st.Resets, "time"), st.Max, requests))
+			parts = append(parts, fmt.Sprintf("%s started empty after another had stopped (a new module instance: hot reload or a restart)", plural(st.Resets, "store")))
+		}
+		if st.Stores > 1 && st.Max < requests {
+			parts = append(parts, fmt.Sprintf("none held more than %d entries, so an endpoint reading one of these stores saw at most %d of the %d requests here", st.Max, st.Max, requests))
 		}
 	}
 	if st.Reads > 0 {
