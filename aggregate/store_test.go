@@ -8,8 +8,8 @@ import (
 
 func TestStoreStory(t *testing.T) {
 	tests := []struct {
-		name                    string
-		sizes                   string // "c" for a Metrics cleared line
+		name                   string
+		sizes                  string // "c" for a Metrics cleared line
 		stores, atOnce, resets int
 	}{
 		{"one store", "1 2 3 4 5", 1, 1, 0},
