@@ -111,6 +111,11 @@ var goldenCases = []struct {
 	{"mixed.table", []string{"testdata/mixed.log"}, 0},
 	{"mixed.json", []string{"-o", "json", "testdata/mixed.log"}, 0},
 	{"mixed.all.table", []string{"--source", "all", "testdata/mixed.log"}, 0},
+	// An app logger that times each request in its middleware and its
+	// handler, and warns of slow ones; no Next request lines.
+	{"app-phases.table", []string{"testdata/app-phases.log"}, 0},
+	{"app-phases.json", []string{"-o", "json", "testdata/app-phases.log"}, 0},
+	{"app-phases.pattern.table", []string{"--pattern", `^\[performance-logger\] (?P<method>[A-Z]+) (?P<path>\S+) (?P<status>\d+) (?P<duration>\d+)ms \[route\]$`, "testdata/app-phases.log"}, 0},
 }
 
 func TestGolden(t *testing.T) {

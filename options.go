@@ -341,6 +341,10 @@ func parseSources(o *options, raw *rawFlags) error {
 		}
 		o.parse.Formats = []parser.Source{src}
 	}
+	// What the user wrote a pattern for is what they want counted.
+	if raw.source == "" && (len(raw.patterns) > 0 || len(o.patternFiles) > 0) {
+		o.agg.Source = aggregate.OneSource(parser.SourcePattern)
+	}
 	for _, e := range raw.patterns {
 		pat, err := parser.CompilePattern(e)
 		if err != nil {

@@ -9,6 +9,7 @@ package aggregate
 
 import (
 	"container/heap"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -94,21 +95,25 @@ const SourceAll = "all"
 
 // Selection says which source's requests a Summary counts. The zero value
 // lets the Aggregator choose: Next's requests when the log has any (the
-// app's own lines then most likely time the same requests again), else
-// the source with the most requests.
+// app's own lines then most likely time the same requests again); else,
+// of each logger's tags (a logger that times a request in its middleware
+// and again in its handler tags the lines apart), the one with the
+// longest median, which saw the most of each request; and of those, the
+// logger with the most requests.
 type Selection struct {
 	all    bool
-	source parser.Source
+	source string // a source's name: "json", "text[route]"
 }
 
 // AllSources merges the requests of every source.
 func AllSources() Selection { return Selection{all: true} }
 
 // OneSource counts the requests of src alone.
-func OneSource(src parser.Source) Selection { return Selection{source: src} }
+func OneSource(src parser.Source) Selection { return Selection{source: string(src)} }
 
 // ParseSelection reads a selection by name: "" chooses, SourceAll merges,
-// and a source's name (see parser.Sources) counts that source.
+// and a source's name (see parser.Sources), with a tag or not ("text",
+// "text[route]"), counts that source.
 func ParseSelection(s string) (Selection, error) {
 	switch s {
 	case "":
@@ -116,11 +121,14 @@ func ParseSelection(s string) (Selection, error) {
 	case SourceAll:
 		return AllSources(), nil
 	}
-	src, err := parser.ParseSource(s)
-	if err != nil {
+	base, tag, tagged := strings.Cut(s, "[")
+	if tagged && (!strings.HasSuffix(tag, "]") || len(tag) < 2) {
+		return Selection{}, fmt.Errorf("bad source %q (want a name such as text, or a name and tag such as text[route])", s)
+	}
+	if _, err := parser.ParseSource(base); err != nil {
 		return Selection{}, err
 	}
-	return OneSource(src), nil
+	return Selection{source: s}, nil
 }
 
 // String returns the selection's name, as ParseSelection reads it.
@@ -128,13 +136,33 @@ func (sel Selection) String() string {
 	if sel.all {
 		return SourceAll
 	}
-	return string(sel.source)
+	return sel.source
 }
 
-// counts reports whether the requests of src are counted: always, unless
-// the selection names another source.
-func (sel Selection) counts(src parser.Source) bool {
-	return sel.source == "" || sel.source == src
+// counts reports whether the requests of the source named name are
+// counted: always, unless the selection names another source.
+func (sel Selection) counts(name string) bool {
+	return sel.source == "" || sel.source == name
+}
+
+// sourceName returns the name rec's source and tag are counted under,
+// without allocating for a tag seen before.
+func (a *Aggregator) sourceName(rec *parser.Record) string {
+	if rec.Tag == "" {
+		return string(rec.Source)
+	}
+	k := tagKey{rec.Source, rec.Tag}
+	name, ok := a.tagNames[k]
+	if !ok {
+		name = rec.Source.Name(rec.Tag)
+		a.tagNames[k] = name
+	}
+	return name
+}
+
+type tagKey struct {
+	src parser.Source
+	tag string
 }
 
 // maxMalformedLines is how many malformed lines a Summary lists.
@@ -169,6 +197,7 @@ type Aggregator struct {
 	dev      Dev
 	storeIdx map[string]int
 	stores   map[string]*storeTracker // by tag
+	tagNames map[tagKey]string        // see sourceName
 
 	input   Input
 	fileIdx map[string]int
@@ -279,6 +308,7 @@ func New(opts Options) *Aggregator {
 		sets:     make(map[string]*set),
 		storeIdx: make(map[string]int),
 		stores:   make(map[string]*storeTracker),
+		tagNames: make(map[tagKey]string),
 		fileIdx:  make(map[string]int),
 
 		nextRoom:  nextRoom,
@@ -493,7 +523,7 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	if !rec.Time.IsZero() {
 		a.input.Timed++
 	}
-	s := a.set(string(rec.Source))
+	s := a.set(a.sourceName(rec))
 	rk := rawKey{route: rec.Route}
 	if a.opts.ByMethod {
 		rk.method = rec.Method
@@ -547,7 +577,7 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	} else {
 		s.slowest.offer(rec, a.seq, a.opts.Top)
 	}
-	if a.opts.OnRequest != nil && a.opts.Source.counts(rec.Source) {
+	if a.opts.OnRequest != nil && a.opts.Source.counts(a.sourceName(rec)) {
 		a.opts.OnRequest(Request{Record: rec, Key: key, Cold: cold, Slow: slow})
 	}
 
@@ -639,33 +669,62 @@ func (a *Aggregator) GroupRoute(path string) string { return a.grouper.group(pat
 // Options.Source names, else Next's requests when there are any (the
 // app's own lines then most likely time the same requests again), else
 // the source with the most requests, ties broken by name.
-func (a *Aggregator) primary() (*set, string) {
+func (a *Aggregator) primary() (p *set, name, why string) {
 	switch sel := a.opts.Source; {
 	case sel.all:
 		if s := a.sets[SourceAll]; s != nil {
-			return s, SourceAll
+			return s, SourceAll, "every source merged, as asked"
 		}
-		return &set{}, SourceAll
+		return &set{}, SourceAll, "every source merged, as asked"
 	case sel.source != "":
-		if s := a.sets[string(sel.source)]; s != nil {
-			return s, s.source
+		why := "as asked"
+		if sel.source == string(parser.SourcePattern) {
+			why = "your --pattern"
 		}
-		return &set{}, string(sel.source)
+		if s := a.sets[sel.source]; s != nil {
+			return s, s.source, why
+		}
+		return &set{}, sel.source, why + ", which matched no line"
 	}
 	if s := a.sets[string(parser.SourceNext)]; s != nil {
-		return s, s.source
+		return s, s.source, "Next's own request lines"
+	}
+	// Of each logger's tags, the longest median; then the busiest logger.
+	type pick struct {
+		s      *set
+		median time.Duration
+	}
+	byLogger := map[string]pick{}
+	var loggers []string
+	for _, s := range a.setOrder {
+		logger, _, _ := strings.Cut(s.source, "[")
+		all, _ := s.samples()
+		m := a.stats(&s.total, &all, nil).P50
+		p, ok := byLogger[logger]
+		if !ok {
+			loggers = append(loggers, logger)
+		}
+		if !ok || m > p.median || m == p.median && (s.total.count > p.s.total.count ||
+			s.total.count == p.s.total.count && s.source < p.s.source) {
+			byLogger[logger] = pick{s, m}
+		}
 	}
 	var best *set
-	for _, s := range a.setOrder {
+	for _, l := range loggers {
+		s := byLogger[l].s
 		if best == nil || s.total.count > best.total.count ||
 			s.total.count == best.total.count && s.source < best.source {
 			best = s
 		}
 	}
 	if best == nil {
-		return &set{}, string(parser.SourceNext)
+		return &set{}, string(parser.SourceNext), ""
 	}
-	return best, best.source
+	why = "no Next request lines; the app logger with the most requests"
+	if strings.HasSuffix(best.source, "]") {
+		why = "no Next request lines; of its logger's tags, the one with the longest median (it times the most of each request)"
+	}
+	return best, best.source, why
 }
 
 // Summary returns what the Aggregator has seen so far. It may be called
@@ -674,10 +733,11 @@ func (a *Aggregator) Summary() *Summary {
 	if a.windowed() && a.opts.Now != nil {
 		a.expire(a.opts.Now())
 	}
-	p, name := a.primary()
+	p, name, why := a.primary()
 	all, cold := p.samples()
 	s := &Summary{
 		Source:     name,
+		SourceWhy:  why,
 		Slow:       a.opts.Slow,
 		Method:     a.opts.Method,
 		Grouping:   a.opts.Grouping,

@@ -14,6 +14,9 @@ const (
 	nextLine   = " GET /fetch-cache 200 in 165ms"
 	jsonLine   = `{"timestamp":"2026-05-20T08:21:00.000Z","level":"info","message":"HTTP Request processed","method":"GET","path":"/health","status_code":200,"duration_ms":3}`
 	morganLine = "GET /api/workouts 404 1.959 ms - 151"
+	// One logger timing each request in its middleware and its handler.
+	mwLine    = "[performance-logger] GET /api/users/132 200 1ms [middleware]"
+	routeLine = "[performance-logger] GET /api/users/132 200 477ms [route]"
 )
 
 // sourcesOf describes which source a Summary counts and the others.
@@ -39,6 +42,12 @@ func TestPrimarySource(t *testing.T) {
 		{"named", rep(jsonLine, 5) + rep(nextLine, 2), "json", "json 5; next 2"},
 		{"named but absent", rep(nextLine, 2), "morgan", "morgan 0; next 2"},
 		{"all merges", rep(jsonLine, 5) + rep(nextLine, 2) + rep(morganLine, 1), SourceAll, "all 8"},
+		// A logger's tags: the longest median, even with fewer lines (the
+		// middleware also answered requests the handler never saw).
+		{"tags: the longest median", rep(mwLine, 6) + rep(routeLine, 4), "", "text[route] 4; text[middleware] 6"},
+		{"tags: then the busiest logger", rep(mwLine, 3) + rep(routeLine, 3) + rep(jsonLine, 4), "", "json 4; text[middleware] 3; text[route] 3"},
+		{"tags: Next still first", rep(mwLine, 3) + rep(routeLine, 3) + rep(nextLine, 1), "", "next 1; text[middleware] 3; text[route] 3"},
+		{"tag named", rep(mwLine, 3) + rep(routeLine, 3), "text[middleware]", "text[middleware] 3; text[route] 3"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -112,7 +121,7 @@ func TestSortPatterns(t *testing.T) {
 }
 
 func TestParseSelection(t *testing.T) {
-	for _, name := range []string{"", "all", "next", "json", "pattern"} {
+	for _, name := range []string{"", "all", "next", "json", "pattern", "text[route]"} {
 		sel, err := ParseSelection(name)
 		if err != nil {
 			t.Errorf("ParseSelection(%q): %v", name, err)
@@ -120,6 +129,11 @@ func TestParseSelection(t *testing.T) {
 		}
 		if sel.String() != name {
 			t.Errorf("ParseSelection(%q).String() = %q", name, sel.String())
+		}
+	}
+	for _, bad := range []string{"text[", "text[]", "nope[route]"} {
+		if _, err := ParseSelection(bad); err == nil {
+			t.Errorf("ParseSelection(%q) accepted", bad)
 		}
 	}
 	if _, err := ParseSelection("nope"); err == nil || !strings.Contains(err.Error(), `unknown source "nope"`) {

@@ -40,8 +40,10 @@ type Route struct {
 // sources are summarised in Others.
 type Summary struct {
 	// Source names the requests counted: a parser.Source ("next",
-	// "json", …) or SourceAll.
-	Source string
+	// "json", …), with a tag ("text[route]"), or SourceAll. SourceWhy
+	// says why they are the ones counted.
+	Source    string
+	SourceWhy string
 	// Others summarises the sources not counted, busiest first (ties by
 	// name): when Next and the app both log each request, the app's lines.
 	Others []SourceSummary

@@ -73,6 +73,8 @@ func tagString(tag []byte) string {
 		return "performance-logger"
 	case "API route":
 		return "API route"
+	case "route":
+		return "route"
 	}
 	return string(tag)
 }
@@ -137,4 +139,72 @@ func objectDuration(kind valueKind, val []byte) (time.Duration, bool) {
 		return millis(val)
 	}
 	return 0, false
+}
+
+// Apps also warn of slow requests in words, the request's method, path and
+// time in the sentence, often with the threshold it broke:
+//
+//	[performance-logger] ⚠ SLOW REQUEST: GET /api/users/472 took 733ms (threshold 500ms) [route]
+//	Slow request: GET /v1/streams/1 took 1250ms
+//	🐌 SLOW REQUEST: GET /api/v1/sales took 5.23s (status: 200)
+//	{"level":40,"msg":"slow request","method":"GET","url":"/x","responseTime":2301}
+//
+// Such a line times a request that the app's other lines, or Next's,
+// time too: it is a warning, never a request of its own.
+
+var (
+	slowWords = []byte("slow request")
+	snail     = []byte("🐌")
+	threshold = []byte("threshold")
+)
+
+// slowWarning reports whether s (a line, or a JSON logger's message) warns
+// of a slow request.
+func slowWarning(s []byte) bool {
+	if bytes.Contains(s, snail) {
+		return true
+	}
+	for i := 0; i+len(slowWords) <= len(s); i++ {
+		if s[i]|0x20 == 's' && bytes.EqualFold(s[i:i+len(slowWords)], slowWords) {
+			return true
+		}
+	}
+	return false
+}
+
+// toSlow turns the request ev was read as into the warning s makes of it,
+// with the threshold s names, if any.
+func toSlow(ev *Event, s []byte) {
+	r := &ev.Request
+	ev.Kind = KindSlow
+	ev.Slow = Slow{Method: r.Method, Path: r.Path, Duration: r.Duration, Threshold: thresholdIn(s)}
+}
+
+// thresholdIn returns the duration after the word "threshold" in s
+// ("(threshold 500ms)", "threshold: 500ms", "threshold=500"), or 0.
+func thresholdIn(s []byte) time.Duration {
+	i := bytes.Index(s, threshold)
+	if i < 0 {
+		return 0
+	}
+	b := s[i+len(threshold):]
+	for len(b) > 0 && (b[0] == ' ' || b[0] == ':' || b[0] == '=' || b[0] == '"' || b[0] == '\'') {
+		b = b[1:]
+	}
+	if d, _, ok := scanDuration(b, true); ok {
+		return d
+	}
+	if d, ok := millis(digits(b)); ok {
+		return d
+	}
+	return 0
+}
+
+// digits returns the run of digits and dots at the start of b.
+func digits(b []byte) []byte {
+	n := 0
+	for n < len(b) && (isDigit(b[n]) || b[n] == '.') {
+		n++
+	}
+	return b[:n]
 }

@@ -70,15 +70,7 @@ func TestParseLineAppRequests(t *testing.T) {
 		// custom middleware
 		{"perf tag", "[perf] GET /api/forum/subspaces 200 12.34ms", app{SourceText, "GET", "/api/forum/subspaces", "/api/forum/subspaces", 200, 12340 * µs}, time.Time{}},
 		{"request id tag", "[HTTP] [abc123-xyz789] GET /v1/channels?country=US 200 45ms - 1234 bytes", app{SourceText, "GET", "/v1/channels?country=US", "/v1/channels", 200, 45 * ms}, time.Time{}},
-		{"slow request took", "[HTTP] [ghi789-rst345] Slow request: GET /v1/streams/1 took 1250ms", app{SourceText, "GET", "/v1/streams/1", "/v1/streams/1", 0, 1250 * ms}, time.Time{}},
-		{"slow request annotated", "Slow request: GET /src/components/navigation.tsx took 1757ms    ← Blocking!", app{SourceText, "GET", "/src/components/navigation.tsx", "/src/components/navigation.tsx", 0, 1757 * ms}, time.Time{}},
-		{"slow request emoji", "⚠️ Slow request: GET /src/pages/Properties.tsx took 5594ms", app{SourceText, "GET", "/src/pages/Properties.tsx", "/src/pages/Properties.tsx", 0, 5594 * ms}, time.Time{}},
-		{"slow request seconds", "WARNING: Slow request: GET /api/v1/analytics took 1.523s", app{SourceText, "GET", "/api/v1/analytics", "/api/v1/analytics", 0, 1523 * ms}, time.Time{}},
-		{"slow request absolute url", "WARNING: Slow request: GET http://localhost:8000/api/v1/knowledge/health took 5.27s", app{SourceText, "GET", "/api/v1/knowledge/health", "/api/v1/knowledge/health", 0, 5270 * ms}, time.Time{}},
-		{"slow request queries after", "Slow request: GET /api/v1/admin/dashboard/ - 1200.50ms, 25 queries", app{SourceText, "GET", "/api/v1/admin/dashboard/", "/api/v1/admin/dashboard/", 0, 1200500 * µs}, time.Time{}},
-		{"status after the time", "🐌 SLOW REQUEST: GET /api/v1/sales took 5.23s (status: 200)", app{SourceText, "GET", "/api/v1/sales", "/api/v1/sales", 200, 5230 * ms}, time.Time{}},
 		{"path last", "⚡ FAST: GET 200 in 5ms: /api/leagues", app{SourceText, "GET", "/api/leagues", "/api/leagues", 200, 5 * ms}, time.Time{}},
-		{"path last, slow", "🐌 SLOW REQUEST: GET 200 in 800ms: /api/users/profile", app{SourceText, "GET", "/api/users/profile", "/api/users/profile", 200, 800 * ms}, time.Time{}},
 		{".NET completed in", "✓ Request: GET /Client/1/Matter completed in 45ms with status 200", app{SourceText, "GET", "/Client/1/Matter", "/Client/1/Matter", 200, 45 * ms}, time.Time{}},
 		{"em dashes", "[HTTP] GET /api/products/999 — 404 — 5ms", app{SourceText, "GET", "/api/products/999", "/api/products/999", 404, 5 * ms}, time.Time{}},
 		{"nest logger in compose", "app-1       | [Nest] 34  - 05/10/2026, 10:00:09 PM     LOG [HTTP] GET /api/products — 200 — 19ms", app{SourceText, "GET", "/api/products", "/api/products", 200, 19 * ms}, time.Time{}},
@@ -347,5 +339,68 @@ func TestStreamBlockCutByJSONLine(t *testing.T) {
 	}
 	if want := []string{"request / @2"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestParseLineSlowWarnings(t *testing.T) {
+	// An app's warning of a slow request times a request that its other
+	// lines, or Next's, time too: a warning, never a request. Verbatim
+	// from ../shared/samples/formats/03, and the shape of issue #10's log.
+	tests := []struct {
+		name      string
+		line      string
+		want      app // src and status are not checked
+		threshold time.Duration
+	}{
+		{"slow request took", "[HTTP] [ghi789-rst345] Slow request: GET /v1/streams/1 took 1250ms", app{SourceText, "GET", "/v1/streams/1", "/v1/streams/1", 0, 1250 * ms}, 0},
+		{"slow request annotated", "Slow request: GET /src/components/navigation.tsx took 1757ms    ← Blocking!", app{SourceText, "GET", "/src/components/navigation.tsx", "/src/components/navigation.tsx", 0, 1757 * ms}, 0},
+		{"slow request emoji", "⚠️ Slow request: GET /src/pages/Properties.tsx took 5594ms", app{SourceText, "GET", "/src/pages/Properties.tsx", "/src/pages/Properties.tsx", 0, 5594 * ms}, 0},
+		{"slow request seconds", "WARNING: Slow request: GET /api/v1/analytics took 1.523s", app{SourceText, "GET", "/api/v1/analytics", "/api/v1/analytics", 0, 1523 * ms}, 0},
+		{"slow request absolute url", "WARNING: Slow request: GET http://localhost:8000/api/v1/knowledge/health took 5.27s", app{SourceText, "GET", "/api/v1/knowledge/health", "/api/v1/knowledge/health", 0, 5270 * ms}, 0},
+		{"slow request queries after", "Slow request: GET /api/v1/admin/dashboard/ - 1200.50ms, 25 queries", app{SourceText, "GET", "/api/v1/admin/dashboard/", "/api/v1/admin/dashboard/", 0, 1200500 * µs}, 0},
+		{"status after the time", "🐌 SLOW REQUEST: GET /api/v1/sales took 5.23s (status: 200)", app{SourceText, "GET", "/api/v1/sales", "/api/v1/sales", 200, 5230 * ms}, 0},
+		{"path last, slow", "🐌 SLOW REQUEST: GET 200 in 800ms: /api/users/profile", app{SourceText, "GET", "/api/users/profile", "/api/users/profile", 200, 800 * ms}, 0},
+		{"threshold named", "[performance-logger] ⚠ SLOW REQUEST: GET /api/users/472 took 733ms (threshold 500ms) [route]", app{SourceText, "GET", "/api/users/472", "/api/users/472", 0, 733 * ms}, 500 * ms},
+		{"threshold field", `{"level":40,"time":1770035753370,"msg":"Slow request detected","req":{"method":"POST","url":"/api/chat"},"res":{"statusCode":200},"responseTime":2301.5,"threshold":2000}`, app{SourceJSON, "POST", "/api/chat", "/api/chat", 0, 2301500 * µs}, 2000 * ms},
+	}
+	p, _ := New(Options{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev, err := p.ParseLine([]byte(tt.line))
+			if err != nil || ev.Kind != KindSlow {
+				t.Fatalf("ParseLine(%q) = %v, %v; want a slow warning", tt.line, ev.Kind, err)
+			}
+			sl := ev.Slow
+			if sl.Method != tt.want.method || sl.Path != tt.want.path || sl.Duration != tt.want.d || sl.Threshold != tt.threshold {
+				t.Errorf("ParseLine(%q)\n got %+v\nwant %s %s %v, threshold %v", tt.line, sl, tt.want.method, tt.want.path, tt.want.d, tt.threshold)
+			}
+		})
+	}
+	// The words alone, without a request, are not a warning of one.
+	for _, line := range []string{"Slow request handling is disabled", "🐌 snail mode on"} {
+		if ev, err := p.ParseLine([]byte(line)); err == nil && ev.Kind == KindSlow {
+			t.Errorf("ParseLine(%q) = a slow warning", line)
+		}
+	}
+}
+
+func TestTrailingTag(t *testing.T) {
+	p, _ := New(Options{})
+	for line, want := range map[string]string{
+		"[performance-logger] GET /api/users/132 200 1ms [middleware]": "middleware",
+		"[performance-logger] GET /api/users/132 200 477ms [route]":    "route",
+		"[perf] GET /api/forum/subspaces 200 12.34ms":                  "",
+		"GET /api/x 200 12ms [a\x1b]":                                  "",
+		"GET /api/x 200 12ms [" + strings.Repeat("x", 40) + "]":        "",
+		"GET /api/x 200 12ms[route]":                                   "",
+	} {
+		ev, err := p.ParseLine([]byte(line))
+		if err != nil || ev.Kind != KindRequest {
+			t.Errorf("ParseLine(%q) = %v, %v", line, ev.Kind, err)
+			continue
+		}
+		if ev.Request.Tag != want {
+			t.Errorf("ParseLine(%q).Tag = %q, want %q", line, ev.Request.Tag, want)
+		}
 	}
 }

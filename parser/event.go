@@ -82,6 +82,15 @@ func ParseSource(s string) (Source, error) {
 	return "", fmt.Errorf("unknown source %q (want %s)", s, strings.Join(names, ", "))
 }
 
+// Name returns the name the records of src with tag are counted under:
+// "text", or "text[route]" with a tag.
+func (src Source) Name(tag string) string {
+	if tag == "" {
+		return string(src)
+	}
+	return string(src) + "[" + tag + "]"
+}
+
 // UnknownRoute is the route of a request whose path the log does not
 // hold: a fastify "request completed" line whose "incoming request" line,
 // the only one naming the method and URL, was not seen.
@@ -111,6 +120,10 @@ type Record struct {
 	File   string    // the input it was read from, "-" for standard input
 	Line   int       // 1-based line number in File
 	Source Source    // the logger that printed it
+	// Tag is the stage a logger that times a request at several points
+	// put on the line ("route" of a trailing "[route]"), or "": the
+	// records of one source are kept apart by tag.
+	Tag string
 
 	Method   string        // "GET", "POST", …
 	Path     string        // as printed, query string included

@@ -258,13 +258,13 @@ func (p *Parser) parseAny(line []byte, sc *scratch, ev *Event) error {
 		return ErrNoMatch
 	}
 	if parseKoa(s, &sc.fl, &ev.Request) {
-		ev.Kind = KindRequest
+		textRequest(ev, s)
 		return nil
 	}
 	method, mi, pi := findMethod(s)
 	if mi < 0 {
 		if parseStatusFirst(s, &ev.Request) {
-			ev.Kind = KindRequest
+			textRequest(ev, s)
 			return nil
 		}
 		if method, mi, pi = findMethodURL(s); mi < 0 {
@@ -276,15 +276,49 @@ func (p *Parser) parseAny(line []byte, sc *scratch, ev *Event) error {
 			return err
 		}
 		if ok {
-			ev.Kind = KindRequest
+			textRequest(ev, s)
 			return nil
 		}
 	}
 	if p.parseCustom(s, method, mi, pi, sc, &ev.Request) {
-		ev.Kind = KindRequest
+		textRequest(ev, s)
 		return nil
 	}
 	return ErrNoMatch
+}
+
+// textRequest makes ev the request a text logger's line s was read as, or
+// the slow-request warning it is.
+func textRequest(ev *Event, s []byte) {
+	ev.Kind = KindRequest
+	if slowWarning(s) {
+		toSlow(ev, s)
+		return
+	}
+	ev.Request.Tag = trailingTag(s)
+}
+
+// trailingTag returns the word in brackets that ends s, as a logger that
+// times a request in its middleware and again in its handler marks them
+// ("… 200 1ms [middleware]", "… 200 477ms [route]"), or "".
+func trailingTag(s []byte) string {
+	if len(s) < 3 || s[len(s)-1] != ']' {
+		return ""
+	}
+	i := bytes.LastIndexByte(s, '[')
+	if i < 0 || i == 0 || s[i-1] != ' ' && s[i-1] != '\t' {
+		return ""
+	}
+	tag := s[i+1 : len(s)-1]
+	if len(tag) == 0 || len(tag) > 32 {
+		return ""
+	}
+	for _, c := range tag {
+		if !('a' <= c|0x20 && c|0x20 <= 'z' || isDigit(c) || c == '-' || c == '_' || c == '.' || c == ' ') {
+			return ""
+		}
+	}
+	return tagString(tag)
 }
 
 // parseObject reads the object at s[i:]. It returns errOpenObject when the
@@ -301,6 +335,9 @@ func (p *Parser) parseObject(s []byte, i int, sc *scratch, ev *Event) error {
 		ev.Kind = KindRequest
 		if t := sc.fields.time; !t.IsZero() {
 			ev.Time = t
+		}
+		if slowWarning(sc.fields.msg) {
+			toSlow(ev, obj)
 		}
 		return nil
 	case objIncoming:

@@ -40,9 +40,11 @@ type Document struct {
 }
 
 // Settings echoes the options that shaped the numbers. Source names the
-// requests counted: a source ("next", "json", "morgan", …) or "all".
+// requests counted: a source ("next", "json", "morgan", …), with a tag
+// ("text[route]"), or "all"; SourceWhy says why.
 type Settings struct {
 	Source           string `json:"source"`
+	SourceWhy        string `json:"sourceWhy"`
 	SlowThresholdMs  ms     `json:"slowThresholdMs"`
 	PercentileMethod string `json:"percentileMethod"`
 	// ResolutionMs is the step durations were truncated to when a source
@@ -201,6 +203,7 @@ func NewDocument(s *aggregate.Summary, opts Options) *Document {
 		Schema: Schema,
 		Settings: Settings{
 			Source:           s.Source,
+			SourceWhy:        s.SourceWhy,
 			SlowThresholdMs:  ms(s.Slow),
 			PercentileMethod: s.Method.String(),
 			ResolutionMs:     ms(s.Resolution),
@@ -310,7 +313,7 @@ func requestJSON(r *parser.Record) RequestJSON {
 	j := RequestJSON{
 		Method:     r.Method,
 		Path:       r.Path,
-		Source:     string(r.Source),
+		Source:     r.Source.Name(r.Tag),
 		Status:     r.Status,
 		DurationMs: ms(r.Duration),
 		File:       r.File,

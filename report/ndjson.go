@@ -32,7 +32,7 @@ func WriteRecord(w io.Writer, r aggregate.Request) error {
 	j := requestJSON(r.Record)
 	rec := RecordJSON{
 		Time: j.Time, Method: j.Method, Path: j.Path, Route: r.Key.Route, Status: j.Status,
-		DurationMs: j.DurationMs, Phases: j.Phases, Cold: r.Cold, Source: string(r.Record.Source), File: j.File, Line: j.Line,
+		DurationMs: j.DurationMs, Phases: j.Phases, Cold: r.Cold, Source: r.Record.Source.Name(r.Record.Tag), File: j.File, Line: j.Line,
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)

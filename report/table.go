@@ -281,9 +281,16 @@ func (t *table) others(s *aggregate.Summary) {
 		return
 	}
 	t.title("Other sources (not counted above)")
-	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("%-8s %8s %7s %7s %7s %7s %7s", "source", "requests", "routes", "p50", "p95", "max", "mean")))
+	w := 8
 	for _, o := range s.Others {
-		t.printf("%-8s %8s %7s %7s %7s %7s %7s\n", o.Source, group(o.Count), group(o.Routes), Human(o.P50), Human(o.P95), Human(o.Max), Human(o.Mean))
+		w = max(w, len(o.Source))
+	}
+	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("%-*s %8s %7s %7s %7s %7s %7s", w, "source", "requests", "routes", "p50", "p95", "max", "mean")))
+	for _, o := range s.Others {
+		t.printf("%-*s %8s %7s %7s %7s %7s %7s\n", w, o.Source, group(o.Count), group(o.Routes), Human(o.P50), Human(o.P95), Human(o.Max), Human(o.Mean))
+	}
+	if s.SourceWhy != "" {
+		t.printf("%s\n", t.paint(sgrDim, wrap("counted: "+s.Source+", "+s.SourceWhy, t.width, 2)))
 	}
 	t.printf("%s\n", t.paint(sgrDim, "one request may be logged by several sources; --source NAME counts one, --source all merges them"))
 }
