@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/reqstats/reqstats/aggregate"
+	"github.com/reqstats/reqstats/parser"
 )
 
 // WriteTable writes the Summary for people: the totals, the slowest
@@ -306,6 +307,13 @@ func (t *table) dev(s *aggregate.Summary) {
 		}
 		lines = append(lines, l)
 	}
+	if d.Starts > 0 && !hasNextRequests(s) {
+		l := "requests     a Next server started, but the log holds none of Next's request lines: next start prints none, nor does next dev in Next 13.5 (14.2 and later do)"
+		if in.Requests == 0 {
+			l += ". To time requests there, log them from the app (a JSON or text logger) or read your own lines with --pattern"
+		}
+		lines = append(lines, l)
+	}
 	for _, st := range d.Store {
 		lines = append(lines, "store        "+storeSentence(st, s.Total.Count))
 	}
@@ -473,4 +481,18 @@ func WriteRoute(w io.Writer, s *aggregate.Summary, route string, recent []Recent
 		t.printf("%s %7s %-7s %-*s %d\n", r.Time, Human(r.Duration), r.Method, pathW, fit(r.Path, pathW), r.Status)
 	}
 	return t.w.Flush()
+}
+
+// hasNextRequests reports whether s counted or saw Next's request lines,
+// or cannot tell (all sources merged).
+func hasNextRequests(s *aggregate.Summary) bool {
+	if s.Source == string(parser.SourceNext) && s.Total.Count > 0 || s.Source == aggregate.SourceAll {
+		return true
+	}
+	for _, o := range s.Others {
+		if o.Source == string(parser.SourceNext) {
+			return true
+		}
+	}
+	return false
 }
