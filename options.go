@@ -102,7 +102,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.StringArrayVar(&raw.include, "include", nil, "count only paths matching this glob (repeatable; * within a segment, ** across)")
 	fs.StringArrayVar(&raw.exclude, "exclude", nil, "leave out paths matching this glob (repeatable)")
 	fs.BoolVar(&o.agg.KeepInternal, "keep-internal", false, "count Next's own requests (/_next/**, /__nextjs**, *.hot-update.json)")
-	fs.StringVar(&raw.coldCompile, "cold-compile", "100ms", "a request whose compile phase is at least this long is cold")
+	fs.StringVar(&raw.coldCompile, "cold-compile", "100ms", "the shortest wait counted as a compile: a compile: or next.js: phase, or a first request in a dev log, of at least this long is cold")
 	fs.StringArrayVar(&raw.failOn, "fail-on", nil, "exit 1 when this is true, e.g. 'p95>800ms', 'warm:p99>=2s', 'errors>0', 'route:/api/users/[id]:p95>300ms' (repeatable)")
 	fs.IntVar(&o.minSamples, "min-samples", 20, "fewest requests a percentile, mean or rate budget is judged on; fewer is \"not enough data\"")
 	fs.StringVar(&raw.since, "since", "", "count only requests from this time: RFC 3339 (2026-11-28T04:10:00Z) or a duration before the last timestamp (5m)")

@@ -197,7 +197,12 @@ type Aggregator struct {
 	dev      Dev
 	storeIdx map[string]int
 	stores   map[string]*storeTracker // by tag
-	tagNames map[tagKey]string        // see sourceName
+	// What the cold rules need (see cold.go): the server starts seen, the
+	// inputs that are dev logs, and the last compile that finished.
+	starts      int
+	devFiles    map[string]bool
+	lastCompile finishedCompile
+	tagNames    map[tagKey]string // see sourceName
 
 	input   Input
 	fileIdx map[string]int
@@ -209,11 +214,13 @@ type Aggregator struct {
 
 // set is the statistics of the requests of one source.
 type set struct {
-	source string
-	routes map[Key]*route
-	order  []*route // in order of first appearance
-	total  counts
-	warm   counts
+	firstReqs    map[firstKey]int // a route's first request: the start it came in
+	afterCompile compileWindow
+	source       string
+	routes       map[Key]*route
+	order        []*route // in order of first appearance
+	total        counts
+	warm         counts
 
 	// hot maps a request's method and path to what resolving them found
 	// last time: a log repeats the same paths over and over.
@@ -242,6 +249,11 @@ type hot struct {
 	// and after, only those added since may.
 	noMatch     uint64
 	noMatchFile string
+	// seenStart and seenFile are the server start and input in which a
+	// request of the path was last seen: until either changes, it is not
+	// a route's first request.
+	seenStart int
+	seenFile  string
 }
 
 // maxHot bounds a set's hot map.
@@ -308,6 +320,7 @@ func New(opts Options) *Aggregator {
 		sets:     make(map[string]*set),
 		storeIdx: make(map[string]int),
 		stores:   make(map[string]*storeTracker),
+		devFiles: make(map[string]bool),
 		tagNames: make(map[tagKey]string),
 		fileIdx:  make(map[string]int),
 
@@ -330,9 +343,14 @@ func (a *Aggregator) Add(ev *parser.Event) {
 		a.addRequest(&ev.Request)
 	case parser.KindCompile:
 		a.dev.Compiles++
+		a.devFiles[ev.File] = true
 		a.addCompile(ev.Compile.Target, ev.File)
+		if c := &ev.Compile; c.Done && c.Duration >= a.opts.ColdCompile {
+			a.lastCompile = finishedCompile{gen: a.lastCompile.gen + 1, file: ev.File, took: c.Duration}
+		}
 	case parser.KindStart:
 		a.dev.Starts++
+		a.starts++
 	case parser.KindStoreSize:
 		t := a.storeTag(ev.Store.Tag)
 		a.stores[t.Tag].record(ev.Store.Size)
@@ -437,8 +455,14 @@ func addPending(list []compiled, p compiled) []compiled {
 // of a route since a compile line named it. h remembers that no pending
 // compile matched the path, so most requests skip the matching.
 func (a *Aggregator) isCold(s *set, h *hot, rec *parser.Record) bool {
-	cold := false
-	if d, ok := rec.Phase("compile"); ok && d >= a.opts.ColdCompile {
+	cold := a.compilePhase(rec)
+	if a.devFile(rec) && (h.seenStart != a.starts || h.seenFile != rec.File) {
+		h.seenStart, h.seenFile = a.starts, rec.File
+		if s.firstOfRoute(a.firstKey(rec), rec.File, a.starts) && rec.Duration >= a.opts.ColdCompile {
+			cold = true
+		}
+	}
+	if a.waitedForCompile(s, rec) {
 		cold = true
 	}
 	if len(s.pending) == 0 || h.noMatch == a.pendGen && h.noMatchFile == rec.File {
