@@ -456,7 +456,7 @@ func addPending(list []compiled, p compiled) []compiled {
 // compile matched the path, so most requests skip the matching.
 func (a *Aggregator) isCold(s *set, h *hot, rec *parser.Record) bool {
 	cold := a.compilePhase(rec)
-	if a.devFile(rec) && (h.seenStart != a.starts || h.seenFile != rec.File) {
+	if (h.seenStart != a.starts || h.seenFile != rec.File) && a.devFile(rec) {
 		h.seenStart, h.seenFile = a.starts, rec.File
 		if s.firstOfRoute(a.firstKey(rec), rec.File, a.starts) && rec.Duration >= a.opts.ColdCompile {
 			cold = true
