@@ -82,6 +82,9 @@ func (a *Aggregator) devFile(rec *parser.Record) bool {
 
 // firstKey returns the route rec's first request is judged by.
 func (a *Aggregator) firstKey(rec *parser.Record) string {
+	if g := &a.grouper; g.grouping == GroupAuto && len(g.rules) == 0 && rec.Status != 404 {
+		return g.group(rec.Route) // the same, remembered for the route key
+	}
 	for _, p := range a.grouper.routes {
 		if p.Match(rec.Route) {
 			return p.String()
