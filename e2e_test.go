@@ -179,6 +179,36 @@ func TestNextDevEndToEnd(t *testing.T) {
 		}
 	}
 
+	// The proxy's own lines show what it answered alone.
+	code, out, errOut = runCLI(t, "", "-o", "json", logPath)
+	var sum struct {
+		Settings  struct{ Source string }
+		Unmatched *struct {
+			Source string
+			Count  int
+			Routes []struct {
+				Route  string
+				Count  int
+				Status map[string]int
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &sum); err != nil || code != 0 {
+		t.Fatalf("-o json: exit %d, %v: %s", code, err, errOut)
+	}
+	if sum.Settings.Source != "next" {
+		t.Errorf("counted %q, want next", sum.Settings.Source)
+	}
+	if u := sum.Unmatched; u == nil || u.Source != "text[middleware]" || u.Count != proxied {
+		t.Errorf("unmatched %+v, want the %d requests the proxy answered, from text[middleware]", u, proxied)
+	} else {
+		for _, r := range u.Routes {
+			if r.Route != "/api/admin/users" && r.Route != "/old-dashboard" {
+				t.Errorf("unmatched route %s: the proxy answers only /api/admin/* and /old-dashboard", r.Route)
+			}
+		}
+	}
+
 	_, summary, _ := runCLI(t, "", logPath)
 	t.Logf("client: %d requests, %d answered by Next, %d by the proxy\n%s", requests, want, proxied, summary)
 	if t.Failed() {

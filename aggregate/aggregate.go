@@ -787,6 +787,7 @@ func (a *Aggregator) Summary() *Summary {
 		}
 		return strings.Compare(x.Source, y.Source)
 	})
+	s.Unmatched = a.unmatched(p)
 	s.Dev.Store = slices.Clone(a.dev.Store)
 	for i := range s.Dev.Store {
 		t := &s.Dev.Store[i]

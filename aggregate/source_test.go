@@ -143,3 +143,38 @@ func TestParseSelection(t *testing.T) {
 		t.Error("the zero Selection must choose, and differ from AllSources")
 	}
 }
+
+func TestUnmatched(t *testing.T) {
+	// The middleware logs every request; Next prints no line for the
+	// ones it answers itself.
+	log := `[perf] GET /api/users/1 0.12ms [middleware]
+ GET /api/users/1 200 in 40ms
+[perf] GET /api/admin 403 0.08ms [middleware]
+[perf] GET /old 307 0.05ms [middleware]
+[perf] GET /api/admin 403 0.07ms [middleware]
+[perf] GET /api/users/2 0.11ms [middleware]
+ GET /api/users/2 200 in 35ms
+`
+	a := New(Options{ByMethod: true})
+	feed(t, a, log)
+	s := a.Summary()
+	u := s.Unmatched
+	if s.Source != "next" || u == nil || u.Source != "text[middleware]" || u.Count != 3 || len(u.Routes) != 2 {
+		t.Fatalf("source %s, unmatched %+v", s.Source, u)
+	}
+	if r := u.Routes[0]; r.Route != "/api/admin" || r.Count != 2 || r.Status[4] != 2 {
+		t.Errorf("first unmatched route %+v, want /api/admin 403 ×2", r)
+	}
+	if r := u.Routes[1]; r.Route != "/old" || r.Count != 1 || r.Status[3] != 1 {
+		t.Errorf("second unmatched route %+v, want /old 307", r)
+	}
+	if s.Total.Count != 2 {
+		t.Errorf("counted %d, want Next's 2", s.Total.Count)
+	}
+	// Every source merged: nothing is unmatched.
+	a = New(Options{Source: AllSources()})
+	feed(t, a, log)
+	if u := a.Summary().Unmatched; u != nil {
+		t.Errorf("--source all: unmatched %+v", u)
+	}
+}

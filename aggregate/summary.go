@@ -47,6 +47,9 @@ type Summary struct {
 	// Others summarises the sources not counted, busiest first (ties by
 	// name): when Next and the app both log each request, the app's lines.
 	Others []SourceSummary
+	// Unmatched is what another source logged beyond the counted one,
+	// or nil: see Unmatched.
+	Unmatched *Unmatched
 
 	Slow time.Duration // the slow threshold: slower than this is slow
 	// Resolution is how exact the durations behind the percentiles are: 0

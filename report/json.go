@@ -30,9 +30,12 @@ type Document struct {
 	TopSlowRoutes   []RouteJSON   `json:"topSlowRoutes"`
 	SlowestRequests []RequestJSON `json:"slowestRequests"`
 	OtherSources    []SourceJSON  `json:"otherSources"`
-	Dev             DevJSON       `json:"dev"`
-	Input           InputJSON     `json:"input"`
-	Time            *TimeJSON     `json:"time,omitempty"`
+	// Unmatched is what another source logged beyond the counted one
+	// (aggregate.Unmatched), or null.
+	Unmatched *UnmatchedJSON `json:"unmatched"`
+	Dev       DevJSON        `json:"dev"`
+	Input     InputJSON      `json:"input"`
+	Time      *TimeJSON      `json:"time,omitempty"`
 	// Budgets holds the verdicts of --fail-on, when any were set.
 	Budgets []BudgetJSON `json:"budgets,omitempty"`
 	// ByFile holds a summary per input, with --by-file.
@@ -84,6 +87,26 @@ type StatsJSON struct {
 	P50Ms     ms         `json:"p50Ms"`
 	P95Ms     ms         `json:"p95Ms"`
 	P99Ms     ms         `json:"p99Ms"`
+}
+
+// UnmatchedJSON is aggregate.Unmatched in JSON.
+type UnmatchedJSON struct {
+	Source string               `json:"source"`
+	Count  int                  `json:"count"`
+	Routes []UnmatchedRouteJSON `json:"routes"`
+}
+
+// UnmatchedRouteJSON is one route of UnmatchedJSON.
+type UnmatchedRouteJSON struct {
+	Method string     `json:"method"`
+	Route  string     `json:"route"`
+	Count  int        `json:"count"`
+	Status StatusJSON `json:"status"`
+}
+
+// statusJSON counts by class, as Stats.Status.
+func statusJSON(c [6]int) StatusJSON {
+	return StatusJSON{S1xx: c[1], S2xx: c[2], S3xx: c[3], S4xx: c[4], S5xx: c[5], None: c[0]}
 }
 
 // StatusJSON counts responses by status class.
@@ -246,6 +269,12 @@ func NewDocument(s *aggregate.Summary, opts Options) *Document {
 	for i := range s.Slowest {
 		d.SlowestRequests = append(d.SlowestRequests, requestJSON(&s.Slowest[i]))
 	}
+	if u := s.Unmatched; u != nil {
+		d.Unmatched = &UnmatchedJSON{Source: u.Source, Count: u.Count, Routes: make([]UnmatchedRouteJSON, 0, len(u.Routes))}
+		for _, r := range u.Routes {
+			d.Unmatched.Routes = append(d.Unmatched.Routes, UnmatchedRouteJSON{Method: r.Method, Route: r.Route, Count: r.Count, Status: statusJSON(r.Status)})
+		}
+	}
 	for _, t := range s.Dev.Store {
 		d.Dev.Store = append(d.Dev.Store, StoreTagJSON{
 			Tag: t.Tag, Records: t.Records, Stores: t.Stores, AtOnce: t.AtOnce, Resets: t.Resets, MaxSize: t.Max, LastSize: t.Last,
@@ -283,17 +312,14 @@ func statsJSON(st *aggregate.Stats) StatsJSON {
 		Slow:      st.Slow,
 		Cold:      st.Cold,
 		Errors5xx: st.Errors,
-		Status: StatusJSON{
-			S1xx: st.Status[1], S2xx: st.Status[2], S3xx: st.Status[3],
-			S4xx: st.Status[4], S5xx: st.Status[5], None: st.Status[0],
-		},
-		SumMs:  ms(st.Sum),
-		MinMs:  ms(st.Min),
-		MaxMs:  ms(st.Max),
-		MeanMs: ms(st.Mean),
-		P50Ms:  ms(st.P50),
-		P95Ms:  ms(st.P95),
-		P99Ms:  ms(st.P99),
+		Status:    statusJSON(st.Status),
+		SumMs:     ms(st.Sum),
+		MinMs:     ms(st.Min),
+		MaxMs:     ms(st.Max),
+		MeanMs:    ms(st.Mean),
+		P50Ms:     ms(st.P50),
+		P95Ms:     ms(st.P95),
+		P99Ms:     ms(st.P99),
 	}
 	if st.Count > 0 {
 		j.SlowRate = round1(float64(st.Slow) * 100 / float64(st.Count))

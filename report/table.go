@@ -293,6 +293,22 @@ func (t *table) others(s *aggregate.Summary) {
 	if s.SourceWhy != "" {
 		t.printf("%s\n", t.paint(sgrDim, wrap("counted: "+s.Source+", "+s.SourceWhy, t.width, 2)))
 	}
+	if u := s.Unmatched; u != nil {
+		var routes []string
+		for i, r := range u.Routes {
+			if i == 3 {
+				routes = append(routes, fmt.Sprintf("%d more routes", len(u.Routes)-3))
+				break
+			}
+			routes = append(routes, fmt.Sprintf("%s %s %s", r.Method, r.Route, statusTally(r.Status, r.Count)))
+		}
+		have := "have"
+		if u.Count == 1 {
+			have = "has"
+		}
+		t.printf("%s\n", wrap(fmt.Sprintf("not in %s: %s logged by %s %s no line of %s on the same route (%s): most likely answered before it, by the middleware (a redirect, a 403), or logged by the app alone; no end-to-end time, left out above",
+			s.Source, plural(u.Count, "request"), u.Source, have, s.Source, strings.Join(routes, ", ")), t.width, 2))
+	}
 	t.printf("%s\n", t.paint(sgrDim, "one request may be logged by several sources; --source NAME counts one, --source all merges them"))
 }
 
@@ -495,4 +511,22 @@ func hasNextRequests(s *aggregate.Summary) bool {
 		}
 	}
 	return false
+}
+
+// statusTally is "307 ×2" for one status class of n requests, or
+// "2xx 1, 4xx 2".
+func statusTally(status [6]int, n int) string {
+	var parts []string
+	for class := 1; class <= 5; class++ {
+		if status[class] > 0 {
+			parts = append(parts, fmt.Sprintf("%dxx %d", class, status[class]))
+		}
+	}
+	if status[0] > 0 {
+		parts = append(parts, fmt.Sprintf("no status %d", status[0]))
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("×%d", n)
+	}
+	return strings.Join(parts, ", ")
 }

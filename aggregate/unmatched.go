@@ -1,0 +1,76 @@
+package aggregate
+
+import (
+	"slices"
+	"strings"
+)
+
+// Unmatched is what another source logged that the counted one did not:
+// requests on a route beyond the counted source's count there. When Next
+// is counted and the app's middleware logs too, these are most likely the
+// requests the middleware answered itself (a 403, a redirect), for which
+// Next prints no line. They have no end-to-end time, and stay out of the
+// statistics.
+type Unmatched struct {
+	Source string // the source whose lines show them
+	Count  int
+	Routes []UnmatchedRoute // most first, ties by route and method
+}
+
+// UnmatchedRoute is the requests of one route in Unmatched.
+type UnmatchedRoute struct {
+	Key
+	Count  int
+	Status [6]int // by class, as Stats.Status
+}
+
+// unmatched returns what the other source with the most such requests
+// logged beyond p, or nil. Every stage of an app logger that times a
+// request twice shows the same surplus, the earliest stage the most.
+func (a *Aggregator) unmatched(p *set) *Unmatched {
+	if a.opts.Source.all {
+		return nil
+	}
+	var best *Unmatched
+	for _, o := range a.setOrder {
+		if o == p {
+			continue
+		}
+		u := &Unmatched{Source: o.source}
+		for _, r := range o.order {
+			n := r.c.count
+			var pc *counts
+			if q := p.routes[r.key]; q != nil {
+				pc = &q.c
+				n -= pc.count
+			}
+			if n <= 0 {
+				continue
+			}
+			ur := UnmatchedRoute{Key: r.key, Count: n}
+			for i, v := range r.c.status {
+				if pc != nil {
+					v -= pc.status[i]
+				}
+				ur.Status[i] = max(v, 0)
+			}
+			u.Count += n
+			u.Routes = append(u.Routes, ur)
+		}
+		if u.Count > 0 && (best == nil || u.Count > best.Count || u.Count == best.Count && u.Source < best.Source) {
+			best = u
+		}
+	}
+	if best != nil {
+		slices.SortFunc(best.Routes, func(x, y UnmatchedRoute) int {
+			if x.Count != y.Count {
+				return y.Count - x.Count
+			}
+			if c := strings.Compare(x.Route, y.Route); c != 0 {
+				return c
+			}
+			return strings.Compare(x.Method, y.Method)
+		})
+	}
+	return best
+}
