@@ -19,16 +19,24 @@ import (
 	"time"
 )
 
-// nextApp is the Next.js app the end-to-end test runs; .ci/run installs
-// its node_modules with npm ci.
-const nextApp = "testdata/nextapp"
+// The Next.js apps the end-to-end test runs: one app (testdata/nextapp),
+// on Next 16 (Turbopack) where it lives and on Next 15.5 (webpack) from a
+// copy. .ci/run installs their node_modules with npm ci.
+var nextApps = []struct {
+	name, dir string
+	copied    bool // the app and its proxy are copied in from testdata/nextapp
+}{
+	{"next16", "testdata/nextapp", false},
+	{"next15", "testdata/nextapp15", true},
+}
 
 // TestNextDevEndToEnd runs a real next dev on 127.0.0.1, sends it a
 // seeded mix of requests (pages, API routes, 404s, and requests the app's
 // proxy answers itself, for which Next prints no line), edits a route
 // file midway, and checks reqstats' reading of the log against what the
-// client saw: every request Next answered counted once, per path, and the
-// first request of each route cold.
+// client saw: every request Next answered counted once, per path, the
+// first request of each route cold, and the proxy's own answers reported
+// apart.
 func TestNextDevEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: starts next dev")
@@ -37,13 +45,22 @@ func TestNextDevEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Skip("node is not installed (.ci/run installs Debian's nodejs)")
 	}
-	nextBin := filepath.Join(nextApp, "node_modules", "next", "dist", "bin", "next")
+	for _, app := range nextApps {
+		t.Run(app.name, func(t *testing.T) { testNextDev(t, node, app.dir, app.copied) })
+	}
+}
+
+func testNextDev(t *testing.T, node, dir string, copied bool) {
+	nextBin := filepath.Join(dir, "node_modules", "next", "dist", "bin", "next")
 	if _, err := os.Stat(nextBin); err != nil {
-		t.Skipf("%s is not installed: run npm ci in %s (.ci/run does)", nextBin, nextApp)
+		t.Skipf("%s is not installed: run npm ci in %s (.ci/run does)", nextBin, dir)
+	}
+	if copied {
+		copyApp(t, dir)
 	}
 
 	// The edit midway changes a route file; put it back whatever happens.
-	edited := filepath.Join(nextApp, "app", "api", "posts", "route.js")
+	edited := filepath.Join(dir, "app", "api", "posts", "route.js")
 	orig, err := os.ReadFile(edited)
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +75,7 @@ func TestNextDevEndToEnd(t *testing.T) {
 	}
 	defer logFile.Close()
 	cmd := exec.Command(node, "node_modules/next/dist/bin/next", "dev", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
-	cmd.Dir = nextApp
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "NEXT_TELEMETRY_DISABLED=1", "NO_COLOR=1")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // next dev starts workers: stop them all
@@ -82,17 +99,17 @@ func TestNextDevEndToEnd(t *testing.T) {
 		}
 	}
 	t.Cleanup(stop)
-	if !waitForLog(logPath, "Ready in", 120*time.Second) {
+	if !waitForLog(logPath, "Ready in", 180*time.Second) {
 		stop()
 		log, _ := os.ReadFile(logPath)
-		t.Fatalf("next dev did not start in 120s:\n%s", log)
+		t.Fatalf("next dev did not start in 180s:\n%s", log)
 	}
 
 	// The client: a seeded mix, one request at a time so that a request's
 	// line is in the log before the next is sent.
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	client := &http.Client{
-		Timeout:       90 * time.Second,
+		Timeout:       180 * time.Second, // a first compile on a busy machine
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	rng := rand.New(rand.NewPCG(42, 7))
@@ -214,6 +231,42 @@ func TestNextDevEndToEnd(t *testing.T) {
 	if t.Failed() {
 		log, _ := os.ReadFile(logPath)
 		t.Logf("the log:\n%s", log)
+	}
+}
+
+// copyApp copies the app of testdata/nextapp into dir/app, and its proxy
+// as dir/middleware.js, the name Next 15 gives it.
+func copyApp(t *testing.T, dir string) {
+	t.Helper()
+	src := filepath.Join("testdata", "nextapp")
+	dst := filepath.Join(dir, "app")
+	if err := os.RemoveAll(dst); err != nil {
+		t.Fatal(err)
+	}
+	err := filepath.WalkDir(filepath.Join(src, "app"), func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(filepath.Join(src, "app"), path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy, err := os.ReadFile(filepath.Join(src, "proxy.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mw := strings.Replace(string(proxy), "export function proxy(", "export function middleware(", 1)
+	if err := os.WriteFile(filepath.Join(dir, "middleware.js"), []byte(mw), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
