@@ -16,6 +16,8 @@
   function ms(v) { return String(v); }
   function trim(s) { return s.indexOf(".") >= 0 ? s.replace(/\.?0+$/, "") : s; }
   function human(v) {
+    if (v >= 2 * 86400000) return trim((v / 86400000).toFixed(1)) + "d";
+    if (v >= 3600000) return trim((v / 3600000).toFixed(1)) + "h";
     if (v >= 60000) return trim((v / 60000).toFixed(1)) + "m";
     if (v >= 1000) return trim((v / 1000).toPrecision(3)) + "s";
     if (v >= 1) return trim(v.toPrecision(3)) + "ms";
@@ -96,7 +98,7 @@
       note.textContent = tl ? "No requests yet." : "No timeline: this page was written without one.";
       return;
     }
-    note.textContent = (tl.axis === "time" ? "Requests by time" : "Requests in log order (the log has no timestamps)") +
+    note.textContent = (tl.axis === "time" ? "Requests by time" : s.time ? "Requests in log order (not every request has a timestamp)" : "Requests in log order (the log has no timestamps)") +
       ", duration on a log scale" + (tl.sampling ? "; showing " + tl.sampling : "") + ".";
     var pts = tl.points, L = 56, R = 12, T = 10, B = 28, W = g.w - L - R, H = g.h - T - B;
     var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
@@ -121,11 +123,18 @@
       c.fillText(label, Math.min(X(xv) - 10, g.w - 60), g.h - 8);
     }
     var mcol = { compile: "#9aa3b5", start: "#1b9e53", reset: "#b3261e" };
-    tl.markers.forEach(function (m) {
-      c.strokeStyle = mcol[m[1]] || "#999";
-      var x = Math.round(X(m[0])) + 0.5;
-      c.beginPath(); c.moveTo(x, T); c.lineTo(x, T + H); c.stroke();
+    // Compiles first, faded when there are many, then starts and resets.
+    var compiles = tl.markers.filter(function (m) { return m[1] === "compile"; }).length;
+    ["compile", "start", "reset"].forEach(function (kind) {
+      c.strokeStyle = mcol[kind];
+      c.globalAlpha = kind === "compile" ? Math.max(0.08, Math.min(1, 40 / Math.max(1, compiles))) : 1;
+      tl.markers.forEach(function (m) {
+        if (m[1] !== kind) return;
+        var x = Math.round(X(m[0])) + 0.5;
+        c.beginPath(); c.moveTo(x, T); c.lineTo(x, T + H); c.stroke();
+      });
     });
+    c.globalAlpha = 1;
     var r = pts.length > 3000 ? 1.2 : 2.2;
     c.globalAlpha = pts.length > 3000 ? 0.45 : 0.8;
     [0, 1].forEach(function (pass) {
