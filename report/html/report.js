@@ -98,7 +98,7 @@
       note.textContent = tl ? "No requests yet." : "No timeline: this page was written without one.";
       return;
     }
-    note.textContent = (tl.axis === "time" ? "Requests by time" : s.time ? "Requests in log order (not every request has a timestamp)" : "Requests in log order (the log has no timestamps)") +
+    note.textContent = (tl.axis === "time" ? (data.live && !s.time ? "Requests by arrival time" : "Requests by time") : s.time ? "Requests in log order (not every request has a timestamp)" : "Requests in log order (the log has no timestamps)") +
       ", duration on a log scale" + (tl.sampling ? "; showing " + tl.sampling : "") + ".";
     var pts = tl.points, L = 56, R = 12, T = 10, B = 28, W = g.w - L - R, H = g.h - T - B;
     var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
