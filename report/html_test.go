@@ -200,3 +200,19 @@ func TestTimelineRecent(t *testing.T) {
 		t.Errorf("sampling %q", d.Sampling)
 	}
 }
+
+// BenchmarkTimelineRequest is the cost -o html adds to each request.
+func BenchmarkTimelineRequest(b *testing.B) {
+	tl := NewTimeline(TimelineOptions{})
+	keys := make([]aggregate.Key, 200)
+	for i := range keys {
+		keys[i] = aggregate.Key{Method: "GET", Route: fmt.Sprintf("/api/r%d", i)}
+	}
+	rec := parser.Record{Source: "next", Method: "GET", Path: "/", Route: "/", Status: 200, File: "x.log"}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		rec.Duration = time.Duration(i%5000) * time.Millisecond
+		rec.Line = i
+		tl.Request(aggregate.Request{Record: &rec, Key: keys[i%len(keys)]})
+	}
+}
