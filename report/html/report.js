@@ -61,7 +61,7 @@
     if (data.baseline) {
       any = true;
       var b = data.baseline;
-      ul.appendChild(el("li", "", "against the baseline" + (b.name ? " " + b.name : "") + ": " + b.new + " new routes, " + b.vanished + " vanished"));
+      ul.appendChild(el("li", "", "against the baseline" + (b.name ? " " + b.name : "") + ": " + b.new + (b.new === 1 ? " new route, " : " new routes, ") + b.vanished + " vanished"));
       b.changes.forEach(function (c) { ul.appendChild(el("li", "verdict " + c.status, c.status + ": " + c.text)); });
     }
     sec.hidden = !any;
@@ -95,7 +95,7 @@
     var canvas = document.getElementById("timeline");
     var g = ctx2d(canvas), c = g.c;
     if (!tl || tl.points.length === 0) {
-      note.textContent = tl ? "No requests yet." : "No timeline: this page was written without one.";
+      note.textContent = tl ? (data.live ? "No requests yet." : "No requests.") : "No timeline: this page was written without one.";
       return;
     }
     note.textContent = (tl.axis === "time" ? (data.live && !s.time ? "Requests by arrival time" : "Requests by time") : s.time ? "Requests in log order (not every request has a timestamp)" : "Requests in log order (the log has no timestamps)") +
