@@ -35,6 +35,13 @@ func runBatch(o *options, names []string, stdin io.Reader, stdout, stderr io.Wri
 		stream = report.NewRecordWriter(stdout)
 		aggOpts.OnRequest = stream.Write
 	}
+	// The html format draws every request: a bounded Timeline records
+	// them beside the aggregator, which keeps none.
+	var tl *report.Timeline
+	if o.format.Name == "html" {
+		tl = report.NewTimeline(report.TimelineOptions{})
+		aggOpts.OnRequest = tl.Request
+	}
 	agg := aggregate.New(aggOpts)
 	w := &report.Warnings{W: stderr, Max: maxWarnings}
 	failed := false
@@ -46,7 +53,7 @@ func runBatch(o *options, names []string, stdin io.Reader, stdout, stderr io.Wri
 			one.OnRequest = nil
 			aggs = append(aggs, aggregate.New(one))
 		}
-		if err := read(name, stdin, p, w, aggs...); err != nil {
+		if err := read(name, stdin, p, w, tl, aggs...); err != nil {
 			fmt.Fprintf(stderr, "reqstats: %v\n", err)
 			failed = true
 		}
@@ -66,6 +73,7 @@ func runBatch(o *options, names []string, stdin io.Reader, stdout, stderr io.Wri
 		Width:    o.width,
 		Version:  version(),
 		Baseline: o.baseline,
+		Timeline: tl,
 	}
 	s := agg.Summary()
 	if err := checkTimed(o.since, o.until, s.Input.Requests+s.Input.Excluded, s.Input.Timed); err != nil {
@@ -121,10 +129,13 @@ func readBaseline(path string, method aggregate.Method) (*aggregate.Summary, err
 }
 
 // read feeds one input's events to each of aggs.
-func read(name string, stdin io.Reader, p *parser.Parser, w *report.Warnings, aggs ...*aggregate.Aggregator) error {
+func read(name string, stdin io.Reader, p *parser.Parser, w *report.Warnings, tl *report.Timeline, aggs ...*aggregate.Aggregator) error {
 	st, err := input.Read(name, stdin, p, func(ev *parser.Event) {
 		if ev.Kind == parser.KindMalformed {
 			w.Malformed(ev.Err)
+		}
+		if tl != nil {
+			tl.Event(ev)
 		}
 		for _, agg := range aggs {
 			agg.Add(ev)

@@ -282,7 +282,7 @@ func TestExitCodes(t *testing.T) {
 		{"binary file", []string{bin}, 0, "reqstats: " + bin + ": binary file, no requests found\n"},
 		{"5 MB single line", []string{"-o", "api", huge}, 0, ""},
 		{"unknown flag", []string{"--nope"}, 2, "reqstats: unknown flag: --nope\n"},
-		{"bad format", []string{"-o", "xml", "x.log"}, 2, "reqstats: unknown format \"xml\" (want api, csv, json, junit, markdown, ndjson, table, tsv)\n"},
+		{"bad format", []string{"-o", "xml", "x.log"}, 2, "reqstats: unknown format \"xml\" (want api, csv, html, json, junit, markdown, ndjson, table, tsv)\n"},
 		{"bad slow", []string{"--slow", "fast"}, 2, "reqstats: --slow: bad duration \"fast\" (want e.g. 2s, 500ms or 2000)\n"},
 		{"bad method", []string{"--percentile-method", "median"}, 2, "reqstats: --percentile-method: unknown percentile method \"median\" (want endpoint, nearest-rank or linear)\n"},
 		{"bad rule", []string{"--group-rule", "([=x"}, 2, ""},

@@ -26,6 +26,8 @@ type Options struct {
 	Version string
 	// Baseline names the file Summary.Comparison came from.
 	Baseline string
+	// Timeline holds the points the html format draws; nil draws none.
+	Timeline *Timeline
 }
 
 // WriteFunc writes a Summary in one format.
@@ -50,6 +52,7 @@ type Format struct {
 var formats = []Format{
 	{Name: "api", Write: WriteAPI, JSON: true},
 	{Name: "csv", Write: WriteCSV},
+	{Name: "html", Write: WriteHTML, ShowsBudgets: true},
 	{Name: "json", Write: WriteJSON, ShowsBudgets: true, JSON: true},
 	{Name: "junit", Write: WriteJUnit, ShowsBudgets: true},
 	{Name: "markdown", Write: WriteMarkdown, ShowsBudgets: true},

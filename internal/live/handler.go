@@ -43,6 +43,7 @@ func ListenAddr(s string) (string, error) {
 //	GET /api/performance/metrics?format=full  {exportedAt, summary, recentMetrics, allMetrics}
 //	GET /metrics                              Prometheus exposition
 //	GET /healthz                              "ok"
+//	GET /, GET /dashboard.json                the live HTML report (see registerDashboard)
 //
 // Everything else is 404, and only GET and HEAD are allowed.
 func NewHandler(l *State, metrics http.Handler, now func() time.Time) http.Handler {
@@ -80,6 +81,7 @@ func NewHandler(l *State, metrics http.Handler, now func() time.Time) http.Handl
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
+	registerDashboard(mux, l, now)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 	})

@@ -109,7 +109,7 @@ func TestServeMetricsAndHealth(t *testing.T) {
 	if code, body, _ := get(t, h, "/healthz"); code != 200 || body != "ok\n" {
 		t.Errorf("/healthz: %d %q", code, body)
 	}
-	for _, path := range []string{"/", "/api", "/api/performance/metrics/x", "/debug/pprof/"} {
+	for _, path := range []string{"/api", "/api/performance/metrics/x", "/debug/pprof/"} {
 		if code, _, _ := get(t, h, path); code != 404 {
 			t.Errorf("%s: %d, want 404", path, code)
 		}
