@@ -785,3 +785,18 @@ func objBenchScan(b *testing.B, in string) {
 		}
 	}
 }
+
+func TestObjectStageTag(t *testing.T) {
+	p, _ := New(Options{})
+	for line, want := range map[string]string{
+		`{"level":30,"msg":"request completed","phase":"middleware","method":"GET","url":"/x","statusCode":200,"responseTime":0.4}`: "middleware",
+		`{"level":30,"msg":"request completed","stage":"route","method":"GET","url":"/x","statusCode":200,"responseTime":120}`:      "route",
+		`{"level":30,"msg":"request completed","method":"GET","url":"/x","statusCode":200,"responseTime":120}`:                      "",
+		`{"level":30,"phase":"<script>","method":"GET","url":"/x","statusCode":200,"responseTime":120}`:                             "",
+	} {
+		ev, err := p.ParseLine([]byte(line))
+		if err != nil || ev.Kind != KindRequest || ev.Request.Tag != want {
+			t.Errorf("ParseLine(%s) = %v %v, tag %q; want a request tagged %q", line, ev.Kind, err, ev.Request.Tag, want)
+		}
+	}
+}

@@ -38,7 +38,8 @@ type objFields struct {
 	time     time.Time
 	reqID    []byte
 	msg      []byte
-	any      bool // some field above was seen
+	tag      string // "phase" or "stage": where the app timed the request
+	any      bool   // some field above was seen
 }
 
 func (f *objFields) reset() {
@@ -86,6 +87,11 @@ func (f *objFields) visit(path []byte, kind valueKind, val []byte) bool {
 	case "msg", "message":
 		if top && kind == kindString && len(f.msg) == 0 {
 			f.msg = append(f.msg[:0], val...)
+		}
+	case "phase", "stage":
+		// An app that times a request at several points says which.
+		if top && kind == kindString && f.tag == "" && validTag(val) {
+			f.tag = tagString(val)
 		}
 	default:
 		return true
@@ -209,11 +215,11 @@ func classify(src Source, sc *scratch, rec *Record) objOutcome {
 	f := &sc.fields
 	switch {
 	case f.hasDur && len(f.path) > 0 && (f.method != "" || f.status > 0):
-		*rec = Record{Source: src, Method: f.method, Path: string(f.path), Status: f.status, Duration: f.dur}
+		*rec = Record{Source: src, Tag: f.tag, Method: f.method, Path: string(f.path), Status: f.status, Duration: f.dur}
 		rec.Route = routeOf(rec.Path)
 		return objRequest
 	case f.hasDur && len(f.reqID) > 0 && (f.status > 0 || bytes.Contains(f.msg, []byte("equest"))):
-		*rec = Record{Source: src, Method: f.method, Status: f.status, Duration: f.dur}
+		*rec = Record{Source: src, Tag: f.tag, Method: f.method, Status: f.status, Duration: f.dur}
 		return objRequest
 	case !f.hasDur && len(f.reqID) > 0 && len(f.path) > 0:
 		return objIncoming

@@ -310,15 +310,23 @@ func trailingTag(s []byte) string {
 		return ""
 	}
 	tag := s[i+1 : len(s)-1]
-	if len(tag) == 0 || len(tag) > 32 {
+	if !validTag(tag) {
 		return ""
+	}
+	return tagString(tag)
+}
+
+// validTag reports whether tag is a short word or two, as stage tags are.
+func validTag(tag []byte) bool {
+	if len(tag) == 0 || len(tag) > 32 {
+		return false
 	}
 	for _, c := range tag {
 		if !('a' <= c|0x20 && c|0x20 <= 'z' || isDigit(c) || c == '-' || c == '_' || c == '.' || c == ' ') {
-			return ""
+			return false
 		}
 	}
-	return tagString(tag)
+	return true
 }
 
 // parseObject reads the object at s[i:]. It returns errOpenObject when the
