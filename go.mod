@@ -7,6 +7,7 @@ require (
 	github.com/montanaflynn/stats v0.14.0
 	github.com/nxadm/tail v1.4.11
 	github.com/prometheus/client_golang v1.25.0
+	github.com/rivo/uniseg v0.4.7
 	github.com/spf13/pflag v1.1.0
 	golang.org/x/term v0.48.0
 )

@@ -111,6 +111,17 @@ var goldenCases = []struct {
 	{"mixed.table", []string{"testdata/mixed.log"}, 0},
 	{"mixed.json", []string{"-o", "json", "testdata/mixed.log"}, 0},
 	{"mixed.all.table", []string{"--source", "all", "testdata/mixed.log"}, 0},
+	// Paths an attacker chose: terminal escapes, bidi overrides, Markdown
+	// and HTML (see hostile_test.go).
+	{"hostile.table", []string{"--source", "all", "testdata/hostile.log"}, 0},
+	{"hostile.color.table", []string{"--source", "all", "--color", "always", "testdata/hostile.log"}, 0},
+	{"hostile.md", []string{"-o", "markdown", "--source", "all", "testdata/hostile.log"}, 0},
+	{"hostile.csv", []string{"-o", "csv", "--source", "all", "testdata/hostile.log"}, 0},
+	{"hostile.tsv", []string{"-o", "tsv", "--source", "all", "testdata/hostile.log"}, 0},
+	{"hostile.json", []string{"-o", "json", "--source", "all", "testdata/hostile.log"}, 0},
+	{"hostile.api.json", []string{"-o", "api", "--source", "all", "testdata/hostile.log"}, 0},
+	{"hostile.ndjson", []string{"-o", "ndjson", "testdata/hostile.log"}, 0},
+	{"hostile.junit", []string{"-o", "junit", "--source", "all", "--fail-on", "route:/bel\x07:p95>1ms", "--fail-on", "route:/nope\x07:count>0", "--min-samples", "1", "testdata/hostile.log"}, 1},
 }
 
 func TestGolden(t *testing.T) {

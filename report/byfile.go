@@ -2,6 +2,9 @@ package report
 
 import (
 	"fmt"
+	"strings"
+
+	"github.com/rivo/uniseg"
 
 	"github.com/reqstats/reqstats/aggregate"
 )
@@ -61,9 +64,23 @@ func byFileJSON(s *aggregate.Summary) []FileSummaryJSON {
 // fitLeft cuts s to n columns from the left, keeping its end, which tells
 // files apart better than its start: "…/shard-2/server.log".
 func fitLeft(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
+	if n < 1 {
+		return ""
+	}
+	if width(s) <= n {
 		return s
 	}
-	return "…" + string(r[len(r)-n+1:])
+	var clusters []string
+	var widths []int
+	g := uniseg.NewGraphemes(s)
+	for g.Next() {
+		clusters = append(clusters, g.Str())
+		widths = append(widths, g.Width())
+	}
+	i, w := len(clusters), 0
+	for i > 0 && w+widths[i-1] <= n-1 {
+		i--
+		w += widths[i]
+	}
+	return "…" + strings.Join(clusters[i:], "")
 }

@@ -161,14 +161,15 @@ func compareRule(c *aggregate.Comparison) string {
 }
 
 // RegressionLine describes a regression in one line, for standard error:
-// "GET /x: p95 150ms → 300ms (+150ms, +100.0%), over +20%".
+// "GET /x: p95 150ms → 300ms (+150ms, +100.0%), over +20%". It passes
+// through Terminal.
 func RegressionLine(c *aggregate.Comparison, ch *aggregate.Change) string {
 	name := "all requests"
 	if ch.Key != (aggregate.Key{}) {
 		name = routeLabel(ch.Key)
 	}
-	return fmt.Sprintf("%s: %s %s → %s (%s), over +%s%%", name, c.Metric, value(c.Metric, ch.Judged.Base),
-		value(c.Metric, ch.Judged.Cur), change(c.Metric, ch.Judged), strconv.FormatFloat(c.MaxRegression, 'f', -1, 64))
+	return Terminal(fmt.Sprintf("%s: %s %s → %s (%s), over +%s%%", name, c.Metric, value(c.Metric, ch.Judged.Base),
+		value(c.Metric, ch.Judged.Cur), change(c.Metric, ch.Judged), strconv.FormatFloat(c.MaxRegression, 'f', -1, 64)))
 }
 
 func (t *table) comparison(s *aggregate.Summary, opts Options) {

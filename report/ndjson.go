@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
 	"time"
@@ -27,16 +28,21 @@ type RecordJSON struct {
 
 // WriteRecord writes one request as a line of JSON (see RecordJSON), for
 // -o ndjson: one line per request, in log order, written as the log is
-// read.
+// read. Strings keep their exact value, as WriteJSON writes them.
 func WriteRecord(w io.Writer, r aggregate.Request) error {
 	j := requestJSON(r.Record)
 	rec := RecordJSON{
 		Time: j.Time, Method: j.Method, Path: j.Path, Route: r.Key.Route, Status: j.Status,
 		DurationMs: j.DurationMs, Phases: j.Phases, Cold: r.Cold, Source: string(r.Record.Source), File: j.File, Line: j.Line,
 	}
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(rec)
+	if err := enc.Encode(rec); err != nil {
+		return err
+	}
+	_, err := w.Write(safeJSON(b.Bytes()))
+	return err
 }
 
 // writeStreamed is the WriteFunc of a format whose output is written

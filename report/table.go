@@ -7,7 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
 
 	"github.com/reqstats/reqstats/aggregate"
 )
@@ -17,6 +18,8 @@ import (
 // dev log says beyond requests. It fits opts.Width columns (80 by
 // default) and uses colour only when opts.Color is set.
 func WriteTable(w io.Writer, s *aggregate.Summary, opts Options) error {
+	s = withStrings(s, Terminal)
+	opts.Baseline = Terminal(opts.Baseline)
 	t := &table{w: bufio.NewWriter(w), color: opts.Color, width: opts.Width}
 	if t.width <= 0 {
 		t.width = 80
@@ -181,38 +184,96 @@ func methodNote(m aggregate.Method) string {
 	return "as the in-app endpoint, x[floor(n·p)]"
 }
 
-// visibleLen is the width of s on a terminal: its runes, less escapes.
+// visibleLen is the width of s on a terminal, in cells, less its colour
+// escapes: a wide character (CJK, most emoji) takes two cells, a
+// combining mark none (see width).
 func visibleLen(s string) int {
 	n := 0
-	for i := 0; i < len(s); {
-		if s[i] == 0x1b {
-			j := strings.IndexByte(s[i:], 'm')
-			if j < 0 {
-				break
-			}
-			i += j + 1
-			continue
+	for s != "" {
+		i := strings.IndexByte(s, 0x1b)
+		if i < 0 {
+			return n + width(s)
 		}
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		n++
+		n += width(s[:i])
+		j := strings.IndexByte(s[i:], 'm')
+		if j < 0 {
+			return n
+		}
+		s = s[i+j+1:]
 	}
 	return n
 }
 
+// width is the number of cells s takes on a terminal, as the terminal
+// draws it: measured by grapheme cluster with github.com/rivo/uniseg, so
+// that "日本" is 4, "é" written with a combining accent 1, and an emoji
+// sequence joined by ZWJ 2.
+func width(s string) int { return uniseg.StringWidth(s) }
+
 // Fit cuts s to n columns, marking the cut with "…".
 func Fit(s string, n int) string { return fit(s, n) }
+
+// FitLine cuts a line of the table, which may hold its colour escapes,
+// to n cells, marking the cut with "…"; it gives "" for n < 1.
+func FitLine(s string, n int) string {
+	if visibleLen(s) <= n {
+		return s
+	}
+	if n < 1 {
+		return ""
+	}
+	var b strings.Builder
+	w, painted := 0, false
+	for s != "" {
+		if s[0] == 0x1b {
+			j := strings.IndexByte(s, 'm')
+			if j < 0 {
+				break
+			}
+			b.WriteString(s[:j+1])
+			painted = s[:j+1] != sgrReset
+			s = s[j+1:]
+			continue
+		}
+		cluster, rest, cw, _ := uniseg.FirstGraphemeClusterInString(s, -1)
+		if w+cw > n-1 {
+			break
+		}
+		b.WriteString(cluster)
+		w += cw
+		s = rest
+	}
+	b.WriteString("…")
+	if painted {
+		b.WriteString(sgrReset)
+	}
+	return b.String()
+}
 
 // Thousands writes n with thousands separators: 12,345.
 func Thousands(n int) string { return group(n) }
 
-// fit cuts s to n columns, marking the cut with "…".
+// fit cuts s to n cells, marking the cut with "…"; it never splits a
+// character, and gives "" for n < 1.
 func fit(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	if n < 1 {
+		return ""
+	}
+	if width(s) <= n {
 		return s
 	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	cut, w := 0, 0
+	state := -1
+	for rest := s; rest != ""; {
+		cluster, next, cw, st := uniseg.FirstGraphemeClusterInString(rest, state)
+		if w+cw > n-1 {
+			break
+		}
+		w += cw
+		cut += len(cluster)
+		rest, state = next, st
+	}
+	return s[:cut] + "…"
 }
 
 // routeLabel is "GET /x", or "/x" when routes are not split by method.
@@ -260,7 +321,7 @@ func (t *table) slowest(s *aggregate.Summary) {
 	t.title("Slowest requests")
 	whereW := 0
 	for _, r := range s.Slowest {
-		whereW = max(whereW, utf8.RuneCountInString(fmt.Sprintf("%s:%d", r.File, r.Line)))
+		whereW = max(whereW, width(fmt.Sprintf("%s:%d", r.File, r.Line)))
 	}
 	// duration, method, path, status, file:line, with a space between each.
 	pathW := max(t.width-7-7-3-whereW-4, 12)
@@ -405,7 +466,7 @@ func (t *table) budgets(s *aggregate.Summary) {
 	t.title("Budgets")
 	nameW := 0
 	for i := range s.Verdicts {
-		nameW = max(nameW, utf8.RuneCountInString(budgetName(&s.Verdicts[i])))
+		nameW = max(nameW, width(budgetName(&s.Verdicts[i])))
 	}
 	nameW = min(nameW, t.width-32) // the verdict text takes up to 23 columns
 	for i := range s.Verdicts {
@@ -438,6 +499,13 @@ type Recent struct {
 // WriteRoute writes one route in detail, as follow mode's --route shows
 // it: the route's statistics, then its latest requests, newest first.
 func WriteRoute(w io.Writer, s *aggregate.Summary, route string, recent []Recent, opts Options) error {
+	s = withStrings(s, Terminal)
+	route = Terminal(route)
+	safe := make([]Recent, len(recent))
+	for i, r := range recent {
+		safe[i] = Recent{Time: Terminal(r.Time), Method: Terminal(r.Method), Path: Terminal(r.Path), Status: r.Status, Duration: r.Duration}
+	}
+	recent = safe
 	t := &table{w: bufio.NewWriter(w), color: opts.Color, width: max(opts.Width, 72)}
 	t.printf("%s\n\n", t.paint(sgrBold, "route "+route))
 	found := false

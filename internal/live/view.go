@@ -71,11 +71,13 @@ func (v *View) size() (width, height int) {
 	return 80, 40
 }
 
-// Frame draws one frame of width × height in place on the terminal.
+// Frame draws one frame of width × height in place on the terminal: no
+// line is wider than width, and no more than height lines are drawn (one
+// at least, the status line), whatever the size, 0 × 0 included.
 func (v *View) Frame(now time.Time, width, height int) {
 	snap := v.State.snapshot(-1)
 	var frame bytes.Buffer
-	status := fmt.Sprintf("following %s · %s lines", strings.Join(v.Names, ", "), report.Thousands(snap.lines))
+	status := fmt.Sprintf("following %s · %s lines", report.Terminal(strings.Join(v.Names, ", ")), report.Thousands(snap.lines))
 	if !snap.lastRequest.IsZero() {
 		status += fmt.Sprintf(" · last request %s ago", now.Sub(snap.lastRequest).Round(time.Second))
 	}
@@ -93,13 +95,15 @@ func (v *View) Frame(now time.Time, width, height int) {
 		report.WriteTable(&body, snap.s, report.Options{Color: v.Color, Width: width})
 	}
 	lines := strings.Split(strings.TrimRight(body.String(), "\n"), "\n")
-	if n := max(height-2, 1); len(lines) > n {
+	// The status line and height-2 lines of the body: the last line of
+	// the screen stays empty, so that the newline after it never scrolls.
+	if n := max(height-2, 0); len(lines) > n {
 		lines = lines[:n]
 	}
 	frame.WriteString(home)
 	frame.WriteString(report.Fit(status, width) + clearLine + "\n")
 	for _, line := range lines {
-		frame.WriteString(line + clearLine + "\n")
+		frame.WriteString(report.FitLine(line, width) + clearLine + "\n")
 	}
 	frame.WriteString(clearBelow)
 	v.Out.Write(frame.Bytes())
