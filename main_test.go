@@ -121,7 +121,7 @@ var goldenCases = []struct {
 	{"hostile.json", []string{"-o", "json", "--source", "all", "testdata/hostile.log"}, 0},
 	{"hostile.api.json", []string{"-o", "api", "--source", "all", "testdata/hostile.log"}, 0},
 	{"hostile.ndjson", []string{"-o", "ndjson", "testdata/hostile.log"}, 0},
-	{"hostile.junit", []string{"-o", "junit", "--source", "all", "--fail-on", "route:/bel\x07:p95>1ms", "--fail-on", "route:/nope\x07:count>0", "--min-samples", "1", "testdata/hostile.log"}, 1},
+	{"hostile.junit", []string{"-o", "junit", "--source", "all", "--fail-on", "route:/bel\x07:p95>1ms", "--fail-on", "route:/nope\x07:count<1", "--min-samples", "1", "testdata/hostile.log"}, 1},
 }
 
 func TestGolden(t *testing.T) {

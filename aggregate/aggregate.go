@@ -515,11 +515,16 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	f.Requests++
 	a.input.Requests++
 
-	if h.r == nil || h.r.gone {
-		h.r = a.route(s, rk)
+	var r *route
+	if rec.Status == 404 && a.opts.Grouping == GroupAuto && !a.grouper.isAppRoute(rec.Route) {
+		r = a.routeFor(s, Key{Method: rk.method, Route: NotFoundRoute})
+	} else {
+		if h.r == nil || h.r.gone {
+			h.r = a.route(s, rk)
+		}
+		r = h.r
 	}
 	slow := rec.Duration > a.opts.Slow
-	r := h.r
 	key := r.key
 	if key.Route == OtherRoute {
 		s.capped++
@@ -576,7 +581,12 @@ func (s *set) samples() (all, cold sample) {
 // route returns the route a request is counted under, making it if
 // needed: its grouped path, or OtherRoute once MaxRoutes routes exist.
 func (a *Aggregator) route(s *set, rk rawKey) *route {
-	key := Key{Method: rk.method, Route: a.grouper.group(rk.route)}
+	return a.routeFor(s, Key{Method: rk.method, Route: a.grouper.group(rk.route)})
+}
+
+// routeFor returns the route of key, making it if needed, or OtherRoute
+// once MaxRoutes routes exist.
+func (a *Aggregator) routeFor(s *set, key Key) *route {
 	r := s.routes[key]
 	if r == nil && len(s.routes) >= a.opts.MaxRoutes {
 		key.Route = OtherRoute

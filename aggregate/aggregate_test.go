@@ -116,9 +116,40 @@ func TestSummaryTotals(t *testing.T) {
 	for _, r := range s.Routes {
 		routes = append(routes, fmt.Sprintf("%s %d", r.Route, r.Count))
 	}
-	want := "/api/error 2|/api/users/[id] 2|/api/users 1|/api/users/abc 1"
+	// The 404s, /api/users/7 and /api/users/abc, are one route.
+	want := "/api/error 2|[not found] 2|/api/users 1|/api/users/[id] 1"
 	if got := strings.Join(routes, "|"); got != want {
 		t.Errorf("routes %q, want %q", got, want)
+	}
+}
+
+// TestNotFoundRoute checks which 404s are counted as NotFoundRoute: those
+// of paths that are none of the app's routes, with GroupAuto only.
+func TestNotFoundRoute(t *testing.T) {
+	log := ` GET /no-such-page 404 in 30ms
+ GET /wp-login.php 404 in 20ms
+ POST /nope 404 in 5ms
+ GET /blog/missing 404 in 40ms
+ GET /blog/hello 200 in 10ms
+`
+	for _, tt := range []struct {
+		name string
+		opts Options
+		want string
+	}{
+		{"auto", Options{ByMethod: true}, "GET [not found] 3|GET /blog/hello 1|POST [not found] 1"},
+		{"app route", Options{ByMethod: true, Routes: []Pattern{ParsePattern("/blog/[slug]")}}, "GET /blog/[slug] 2|GET [not found] 2|POST [not found] 1"},
+		{"none", Options{Grouping: GroupNone}, "/blog/hello 1|/blog/missing 1|/no-such-page 1|/nope 1|/wp-login.php 1"},
+	} {
+		a := New(tt.opts)
+		feed(t, a, log)
+		var routes []string
+		for _, r := range a.Summary().Routes {
+			routes = append(routes, strings.TrimSpace(r.Method+" "+r.Route)+" "+fmt.Sprint(r.Count))
+		}
+		if got := strings.Join(routes, "|"); got != tt.want {
+			t.Errorf("%s: routes %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }
 
