@@ -20,6 +20,7 @@ import (
 type Options struct {
 	Slow     time.Duration // slower than this is slow; default 2s
 	Top      int           // routes in Summary.Top and requests in Summary.Slowest; default 10
+	Order    Order         // what Summary.Top ranks routes by; default OrderMean
 	Method   Method        // percentile definition; default Endpoint
 	Grouping Grouping      // default GroupAuto
 	Rules    []Rule        // applied to every path before Grouping
@@ -689,6 +690,7 @@ func (a *Aggregator) Summary() *Summary {
 		Slow:       a.opts.Slow,
 		Method:     a.opts.Method,
 		Grouping:   a.opts.Grouping,
+		Order:      a.opts.Order,
 		Rules:      len(a.opts.Rules),
 		AppRoutes:  len(a.grouper.routes),
 		Total:      a.stats(&p.total, &all, nil),
@@ -745,13 +747,10 @@ func (a *Aggregator) Summary() *Summary {
 		}
 	}
 	s.MaxRoutes, s.Capped = a.opts.MaxRoutes, p.capped
-	// Top: slowest mean first, rounded to the millisecond as the in-app
-	// endpoint rounds it; ties keep first-appearance order (a stable sort).
-	s.Top = slices.Clone(s.Routes)
-	slices.SortStableFunc(s.Top, func(x, y Route) int {
-		return int64cmp(roundMillis(y.Mean), roundMillis(x.Mean))
-	})
-	s.Top = s.Top[:min(len(s.Top), a.opts.Top)]
+	// Top: by Order, the largest first (the slowest mean, rounded to the
+	// millisecond as the in-app endpoint rounds it, by default); ties keep
+	// first-appearance order (a stable sort).
+	s.Top = a.opts.Order.top(s.Routes, a.opts.Top)
 	slices.SortStableFunc(s.Routes, func(x, y Route) int {
 		if x.Count != y.Count {
 			return y.Count - x.Count

@@ -383,3 +383,40 @@ func TestColdIsPerInput(t *testing.T) {
 		t.Errorf("cold %d, warm max %v: want only a.log's request cold", s.Total.Cold, s.Warm.Max)
 	}
 }
+
+// TestOrder ranks the same routes by each Order: the largest first, ties
+// in first-appearance order.
+func TestOrder(t *testing.T) {
+	log := ` GET /a 200 in 10ms
+ GET /b 500 in 300ms
+ GET /b 200 in 100ms
+ GET /c 200 in 3s
+ GET /a 500 in 30ms
+ GET /a 200 in 20ms
+`
+	for _, tt := range []struct {
+		order Order
+		want  string
+	}{
+		{OrderMean, "/c /b /a"},
+		{OrderCount, "/a /b /c"},
+		{OrderP95, "/c /b /a"},
+		{OrderMax, "/c /b /a"},
+		{OrderSlow, "/c /a /b"},
+		{OrderErrors, "/a /b /c"},
+	} {
+		a := New(Options{Grouping: GroupNone, Order: tt.order, Slow: time.Second})
+		feed(t, a, log)
+		s := a.Summary()
+		var got []string
+		for _, r := range s.Top {
+			got = append(got, r.Route)
+		}
+		if strings.Join(got, " ") != tt.want || s.Order != tt.order {
+			t.Errorf("%v: %v, want %s", tt.order, got, tt.want)
+		}
+		if o, err := ParseOrder(tt.order.String()); err != nil || o != tt.order {
+			t.Errorf("ParseOrder(%q) = %v, %v", tt.order, o, err)
+		}
+	}
+}

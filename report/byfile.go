@@ -22,11 +22,15 @@ func (t *table) byFile(s *aggregate.Summary) {
 		return
 	}
 	t.title("By file")
-	nameW := max(t.width-62, 8)
+	nameW := len("file")
+	for _, f := range s.ByFile {
+		nameW = max(nameW, width(fileName(f)))
+	}
+	nameW = min(nameW, max(t.width-62, 8))
 	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("%-*s %6s  %-13s %7s %7s %7s %7s %7s", nameW, "file", "count", "slow >"+Human(s.Slow), "p50", "p95", "p99", "max", "mean")))
 	for _, f := range s.ByFile {
 		st := &f.Total
-		t.printf("%-*s %6s  %-13s %7s %7s %7s %7s %7s\n", nameW, fitLeft(fileName(f), nameW), group(st.Count),
+		t.printf("%s %6s  %-13s %7s %7s %7s %7s %7s\n", padRight(fitLeft(fileName(f), nameW), nameW), group(st.Count),
 			fmt.Sprintf("%d (%s)", st.Slow, Percent(st.Slow, st.Count)),
 			Human(st.P50), Human(st.P95), Human(st.P99), Human(st.Max), Human(st.Mean))
 	}

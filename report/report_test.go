@@ -74,7 +74,7 @@ func TestMillisAndHuman(t *testing.T) {
 		{3*time.Hour + 5*time.Minute + 20*time.Second, "11120000", "3h05m"},
 		{27*24*time.Hour + 10*time.Hour + 29*time.Minute, "2370540000", "27d10h"},
 		{time.Nanosecond, "0.000001", "1ns"},
-		{0, "0", "0"},
+		{0, "0", "0ms"},
 	}
 	for _, tt := range tests {
 		if got := Millis(tt.d); got != tt.millis {
@@ -148,17 +148,17 @@ func ExampleWriteTable() {
 	// percentiles: as the in-app endpoint, x[floor(n·p)] · min 145ms
 	//
 	// Slowest routes (by mean)
-	// route                         count    mean     p95     max   slow
-	// POST /api/report                  1    2.4s    2.4s    2.4s 100.0%
-	// GET /api/users/[id]               2   152ms   160ms   160ms   0.0%
+	// route                count    mean     p95     max   slow
+	// POST /api/report         1    2.4s    2.4s    2.4s 100.0%
+	// GET /api/users/[id]      2   152ms   160ms   160ms   0.0%
 	//
 	// Busiest routes
-	// GET /api/users/[id]      ████████████████████████████████████████████ 2
-	// POST /api/report         ██████████████████████                       1
+	// GET /api/users/[id] █████████████████████████████████████████████████ 2
+	// POST /api/report    ████████████████████████                          1
 	//
 	// Slowest requests
-	//    2.4s POST    /api/report                         500 dev-server.log:3
-	//   160ms GET     /api/users/7                        200 dev-server.log:2
+	//    2.4s POST /api/report  500 :3
+	//   160ms GET  /api/users/7 200 :2
 }
 
 func TestMarkdownEscapesRoutes(t *testing.T) {

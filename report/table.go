@@ -11,6 +11,7 @@ import (
 	"github.com/rivo/uniseg"
 
 	"github.com/reqstats/reqstats/aggregate"
+	"github.com/reqstats/reqstats/parser"
 )
 
 // WriteTable writes the Summary for people: the totals, the slowest
@@ -44,6 +45,7 @@ type table struct {
 	w     *bufio.Writer
 	color bool
 	width int
+	noted bool // the "*" of a p95 of few requests was explained
 }
 
 const (
@@ -136,11 +138,10 @@ func (t *table) totals(s *aggregate.Summary) {
 				slowCol = t.paint(sgrRed, slowCol)
 			}
 		}
-		t.printf("%-6s %8s  %-s%s %7s %7s %7s %7s %7s\n", label, group(st.Count), slowCol,
-			strings.Repeat(" ", max(0, 13-visibleLen(slowCol))),
-			Human(st.P50), Human(st.P95), Human(st.P99), Human(st.Max), Human(st.Mean))
+		t.printf("%-6s %8s  %s %7s %s %7s %7s %7s\n", label, group(st.Count), padRight(slowCol, 13),
+			Human(st.P50), t.p95(s, st), Human(st.P99), Human(st.Max), Human(st.Mean))
 	}
-	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("%-6s %8s  %-13s %7s %7s %7s %7s %7s", "", "requests", "slow >"+Human(s.Slow), "p50", "p95", "p99", "max", "mean")))
+	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("%-6s %8s  %-13s %7s %s %7s %7s %7s", "", "requests", "slow >"+Human(s.Slow), "p50", p95Head(s), "p99", "max", "mean")))
 	row("all", &s.Total, true)
 	if s.Total.Cold > 0 && s.Warm.Count > 0 {
 		row("warm", &s.Warm, true)
@@ -172,6 +173,7 @@ func (t *table) totals(s *aggregate.Summary) {
 		note += fmt.Sprintf(" · %s from the app", plural(s.AppRoutes, "route"))
 	}
 	t.printf("%s\n", t.paint(sgrDim, note))
+	t.smallNote(s, &s.Total, &s.Warm)
 }
 
 func methodNote(m aggregate.Method) string {
@@ -284,54 +286,174 @@ func routeLabel(k aggregate.Key) string {
 	return k.Method + " " + k.Route
 }
 
-func (t *table) topRoutes(s *aggregate.Summary) {
-	t.title("Slowest routes (by mean)")
-	// count mean p95 max slow: 6+8+8+8+7 = 37 columns, plus gaps.
-	nameW := t.width - 44
-	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("%-*s %6s %7s %7s %7s %6s", nameW, "route", "count", "mean", "p95", "max", "slow")))
-	for _, r := range s.Top {
-		slow := Percent(r.Slow, r.Count)
-		if r.Slow > 0 {
-			slow = t.paint(sgrRed, fmt.Sprintf("%6s", slow))
-		} else {
-			slow = fmt.Sprintf("%6s", slow)
+// orderTitle names the list of routes ranked by o.
+func orderTitle(o aggregate.Order) string {
+	switch o {
+	case aggregate.OrderCount:
+		return "Busiest routes (by count)"
+	case aggregate.OrderSlow:
+		return "Routes with the most slow requests"
+	case aggregate.OrderErrors:
+		return "Routes with the most 5xx responses"
+	case aggregate.OrderP95, aggregate.OrderP99, aggregate.OrderMax:
+		return "Slowest routes (by " + o.String() + ")"
+	}
+	return "Slowest routes (by mean)"
+}
+
+// padRight pads s with spaces to n cells; padLeft puts them first.
+func padRight(s string, n int) string { return s + strings.Repeat(" ", max(0, n-visibleLen(s))) }
+func padLeft(s string, n int) string  { return strings.Repeat(" ", max(0, n-visibleLen(s))) + s }
+
+// small reports whether st counts too few requests for its p95 to be
+// read as a percentile: fewer than Summary.MinSamples.
+func small(s *aggregate.Summary, st *aggregate.Stats) bool {
+	return st.Count > 0 && st.Count < s.MinSamples
+}
+
+// p95 is the p95 cell: the duration in 7 columns, then, when routes
+// can have too few requests (Summary.MinSamples is set), "*" and the cell
+// dimmed for those that do (see small and smallNote), else a space.
+func (t *table) p95(s *aggregate.Summary, st *aggregate.Stats) string {
+	v := padLeft(Human(st.P95), 7)
+	switch {
+	case small(s, st):
+		return t.paint(sgrDim, v+"*")
+	case s.MinSamples > 0:
+		return v + " "
+	}
+	return v
+}
+
+// p95Head is the p95 column's header, as wide as its cells.
+func p95Head(s *aggregate.Summary) string {
+	if s.MinSamples > 0 {
+		return "    p95 "
+	}
+	return "    p95"
+}
+
+// smallNote explains the "*" of p95 under the first rows that have one.
+func (t *table) smallNote(s *aggregate.Summary, rows ...*aggregate.Stats) {
+	for _, st := range rows {
+		if small(s, st) && !t.noted {
+			t.noted = true
+			t.printf("%s\n", t.paint(sgrDim, wrap(fmt.Sprintf("* fewer than %d requests (--min-samples): the p95 of so few is at or near the slowest of them, so it can exceed the p95 of all", s.MinSamples), t.width, 2)))
+			return
 		}
-		t.printf("%-*s %6s %7s %7s %7s %s\n", nameW, fit(routeLabel(r.Key), nameW),
-			group(r.Count), Human(r.Mean), Human(r.P95), Human(r.Max), slow)
+	}
+}
+
+func (t *table) topRoutes(s *aggregate.Summary) {
+	t.title(orderTitle(s.Order))
+	// The column of the order, when the others do not show it.
+	extra, extraCell := "", func(*aggregate.Route) string { return "" }
+	switch s.Order {
+	case aggregate.OrderP99:
+		extra, extraCell = "p99", func(r *aggregate.Route) string { return Human(r.P99) }
+	case aggregate.OrderErrors:
+		extra, extraCell = "5xx", func(r *aggregate.Route) string { return group(r.Errors) }
+	}
+	// count mean p95* max slow, with a space before each: 6+7+8+7+6 + 5.
+	fixed := 39
+	if extra != "" {
+		fixed += 8
+	}
+	nameW := width("route")
+	for _, r := range s.Top {
+		nameW = max(nameW, width(routeLabel(r.Key)))
+	}
+	nameW = min(nameW, t.width-fixed)
+	head := padRight("route", nameW) + fmt.Sprintf(" %6s %7s %s %7s %6s", "count", "mean", p95Head(s), "max", "slow")
+	if extra != "" {
+		head += fmt.Sprintf(" %7s", extra)
+	}
+	t.printf("%s\n", t.paint(sgrDim, head))
+	var rows []*aggregate.Stats
+	for i := range s.Top {
+		r := &s.Top[i]
+		rows = append(rows, &r.Stats)
+		slow := padLeft(Percent(r.Slow, r.Count), 6)
+		if r.Slow > 0 {
+			slow = t.paint(sgrRed, slow)
+		}
+		line := padRight(fit(routeLabel(r.Key), nameW), nameW) + fmt.Sprintf(" %6s %7s %s %7s %s",
+			group(r.Count), Human(r.Mean), t.p95(s, &r.Stats), Human(r.Max), slow)
+		if extra != "" {
+			line += fmt.Sprintf(" %7s", extraCell(r))
+		}
+		t.printf("%s\n", line)
 	}
 	if n := len(s.Routes) - len(s.Top); n > 0 {
 		t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("… and %s (-o json lists every route)", plural(n, "more route"))))
 	}
+	t.smallNote(s, rows...)
 }
+
+// minBar and maxBar bound the room for the bars of the busiest routes,
+// in cells: the names take the rest, as much as they need.
+const minBar, maxBar = 20, 50
 
 func (t *table) volume(s *aggregate.Summary) {
 	t.title("Busiest routes")
 	n := min(len(s.Routes), max(len(s.Top), 10)) // --top more, if asked
-	nameW := min(32, t.width/3)
+	nameW := 0
+	for _, r := range s.Routes[:n] {
+		nameW = max(nameW, width(routeLabel(r.Key)))
+	}
 	countW := len(group(s.Routes[0].Count))
-	barW := t.width - nameW - countW - 3
+	nameW = min(nameW, t.width-countW-3-minBar)
+	barW := min(t.width-nameW-countW-3, maxBar)
 	top := s.Routes[0].Count
 	for _, r := range s.Routes[:n] {
 		bar := max(1, r.Count*barW/top)
-		t.printf("%-*s %s %*s\n", nameW, fit(routeLabel(r.Key), nameW), strings.Repeat("█", bar)+strings.Repeat(" ", barW-bar), countW, group(r.Count))
+		t.printf("%s %s %*s\n", padRight(fit(routeLabel(r.Key), nameW), nameW), strings.Repeat("█", bar)+strings.Repeat(" ", barW-bar), countW, group(r.Count))
 	}
+}
+
+// where names the line a request was read from as shortly as it can be
+// told apart: ":65" with one input, "server.log:65" when the inputs'
+// base names differ, the name as given otherwise.
+func where(s *aggregate.Summary, r *parser.Record) string {
+	if len(s.Input.Files) == 1 && s.Input.Files[0].Name == r.File {
+		return ":" + strconv.Itoa(r.Line)
+	}
+	seen := map[string]bool{}
+	for _, f := range s.Input.Files {
+		b := baseName(f.Name)
+		if seen[b] {
+			return r.File + ":" + strconv.Itoa(r.Line)
+		}
+		seen[b] = true
+	}
+	return baseName(r.File) + ":" + strconv.Itoa(r.Line)
+}
+
+// baseName is the last element of a path, with / or \ between them.
+func baseName(name string) string {
+	return name[strings.LastIndexAny(name, `/\`)+1:]
 }
 
 func (t *table) slowest(s *aggregate.Summary) {
 	t.title("Slowest requests")
-	whereW := 0
-	for _, r := range s.Slowest {
-		whereW = max(whereW, width(fmt.Sprintf("%s:%d", r.File, r.Line)))
+	methodW, pathW, whereW := 0, 0, 0
+	for i := range s.Slowest {
+		r := &s.Slowest[i]
+		methodW = max(methodW, width(r.Method))
+		pathW = max(pathW, width(r.Path))
+		whereW = max(whereW, width(where(s, r)))
 	}
+	methodW = min(methodW, 7)
 	// duration, method, path, status, file:line, with a space between each.
-	pathW := max(t.width-7-7-3-whereW-4, 12)
-	for _, r := range s.Slowest {
-		status := "   "
+	pathW = max(min(pathW, t.width-7-methodW-3-whereW-4), 12)
+	for i := range s.Slowest {
+		r := &s.Slowest[i]
+		status := "  –"
 		if r.Status > 0 {
 			status = strconv.Itoa(r.Status)
 		}
-		where := fmt.Sprintf("%s:%d", r.File, r.Line)
-		t.printf("%7s %-7s %-*s %s %s\n", Human(r.Duration), r.Method, pathW, fit(r.Path, pathW), status, t.paint(sgrDim, where))
+		t.printf("%7s %s %s %s %s\n", Human(r.Duration), padRight(fit(r.Method, methodW), methodW),
+			padRight(fit(r.Path, pathW), pathW), status, t.paint(sgrDim, where(s, r)))
 	}
 }
 
