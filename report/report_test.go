@@ -296,7 +296,7 @@ func TestWriteRoute(t *testing.T) {
 	}
 	out := b.String()
 	for _, want := range []string{
-		"GET /api/users/[id]      2 requests · 1 slow · 1 5xx · 0 cold\n",
+		"GET /api/users/[id]\n  2 requests · 1 slow · 1 5xx · 0 cold\n",
 		"p50 2.5s · p95 2.5s",
 	} {
 		if !strings.Contains(out, want) {
@@ -340,5 +340,40 @@ func TestFormatFor(t *testing.T) {
 	}
 	if _, err := FormatFor("yaml"); err == nil || !strings.Contains(err.Error(), `unknown format "yaml"`) {
 		t.Errorf("FormatFor(yaml) = %v", err)
+	}
+}
+
+// TestWriteRouteFits renders the --route view at 60, 80 and 200 columns,
+// with a long route, long paths, wide characters and a request without a
+// status: no line is wider than the screen, in terminal cells.
+func TestWriteRouteFits(t *testing.T) {
+	long := "/api/" + strings.Repeat("very-long-segment/", 8) + "[id]"
+	s := summaryOf(t, strings.Repeat(" GET /api/"+strings.Repeat("very-long-segment/", 8)+"42 200 in 2.5s\n", 3)+
+		" POST /api/"+strings.Repeat("very-long-segment/", 8)+"7 500 in 12.5min\n")
+	recent := []Recent{
+		{Time: "10:00:00.000Z", Method: "GET", Path: long + "?q=" + strings.Repeat("日本語", 20), Status: 200, Duration: 2500 * time.Millisecond},
+		{Time: "10:00:01.250Z", Method: "DELETE", Path: "/x", Duration: 12 * time.Minute},
+		{Time: "10:00:02.000Z", Method: "GET", Path: "/j/\x1b]52;c;eA==\x07", Status: 204, Duration: time.Millisecond},
+	}
+	for _, width := range []int{60, 80, 200} {
+		var b strings.Builder
+		if err := WriteRoute(&b, s, long, recent, Options{Width: width, Color: true}); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+			if n := visibleLen(line); n > width {
+				t.Errorf("width %d: line of %d cells: %q", width, n, line)
+			}
+		}
+		if !strings.Contains(out, "/x") || !strings.Contains(out, " –\n") {
+			t.Errorf("width %d: the request without a status is not shown with –:\n%s", width, out)
+		}
+		if strings.Contains(out, "\x07") || !strings.Contains(out, `\x1b]52`) {
+			t.Errorf("width %d: a control reached the view:\n%q", width, out)
+		}
+		if !strings.Contains(out, "POST ") || !strings.Contains(out, "p99 ") {
+			t.Errorf("width %d: statistics missing:\n%s", width, out)
+		}
 	}
 }

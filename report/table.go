@@ -611,15 +611,18 @@ func (t *table) budgets(s *aggregate.Summary) {
 
 // Recent is one of a route's latest requests, for WriteRoute.
 type Recent struct {
-	Time     string // as the log or the clock gave it
+	Time     string // as the log or the clock gave it, short: "10:00:01.250Z"
 	Method   string
 	Path     string
-	Status   int
+	Status   int // 0 when the log printed none
 	Duration time.Duration
 }
 
 // WriteRoute writes one route in detail, as follow mode's --route shows
 // it: the route's statistics, then its latest requests, newest first.
+// Every line fits opts.Width columns (80 by default) from 60 up: the
+// statistics wrap between their items, and the path takes the room the
+// other columns leave.
 func WriteRoute(w io.Writer, s *aggregate.Summary, route string, recent []Recent, opts Options) error {
 	s = withStrings(s, Terminal)
 	route = Terminal(route)
@@ -628,26 +631,61 @@ func WriteRoute(w io.Writer, s *aggregate.Summary, route string, recent []Recent
 		safe[i] = Recent{Time: Terminal(r.Time), Method: Terminal(r.Method), Path: Terminal(r.Path), Status: r.Status, Duration: r.Duration}
 	}
 	recent = safe
-	t := &table{w: bufio.NewWriter(w), color: opts.Color, width: max(opts.Width, 72)}
-	t.printf("%s\n\n", t.paint(sgrBold, "route "+route))
+	t := &table{w: bufio.NewWriter(w), color: opts.Color, width: opts.Width}
+	if t.width <= 0 {
+		t.width = 80
+	}
+	t.printf("%s\n", t.paint(sgrBold, fit("route "+route, t.width)))
 	found := false
 	for _, r := range s.Routes {
 		if r.Route != route {
 			continue
 		}
 		found = true
-		t.printf("%-24s %s requests · %d slow · %d 5xx · %d cold\n", fit(routeLabel(r.Key), 24), group(r.Count), r.Slow, r.Errors, r.Cold)
-		t.printf("%-24s p50 %s · p95 %s · p99 %s · min %s · max %s · mean %s\n", "",
-			Human(r.P50), Human(r.P95), Human(r.P99), Human(r.Min), Human(r.Max), Human(r.Mean))
+		t.printf("\n%s\n", fit(routeLabel(r.Key), t.width))
+		t.items(plural(r.Count, "request"), fmt.Sprintf("%s slow", group(r.Slow)), fmt.Sprintf("%s 5xx", group(r.Errors)), fmt.Sprintf("%s cold", group(r.Cold)))
+		t.items("p50 "+Human(r.P50), "p95 "+Human(r.P95), "p99 "+Human(r.P99), "min "+Human(r.Min), "max "+Human(r.Max), "mean "+Human(r.Mean))
 	}
 	if !found {
-		t.printf("no requests for %s yet\n", route)
+		t.printf("\n%s\n", fit("no requests for "+route+" yet", t.width))
 	}
 	t.title("Latest requests")
-	pathW := max(t.width-len("2006-01-02T15:04:05.000Z")-7-7-3-4, 12)
+	// time, duration (7), method, path, status (3), a space between each.
+	timeW, methodW, pathW := 0, 0, 0
+	for _, r := range recent {
+		timeW = max(timeW, width(r.Time))
+		methodW = max(methodW, width(r.Method))
+		pathW = max(pathW, width(r.Path))
+	}
+	timeW, methodW = min(timeW, 24), min(methodW, 7)
+	pathW = max(min(pathW, t.width-timeW-7-methodW-3-4), 1)
 	for i := len(recent) - 1; i >= 0; i-- {
 		r := recent[i]
-		t.printf("%s %7s %-7s %-*s %d\n", r.Time, Human(r.Duration), r.Method, pathW, fit(r.Path, pathW), r.Status)
+		status := "  –"
+		if r.Status > 0 {
+			status = fmt.Sprintf("%3d", r.Status)
+		}
+		t.printf("%s %7s %s %s %s\n", padRight(fit(r.Time, timeW), timeW), Human(r.Duration),
+			padRight(fit(r.Method, methodW), methodW), padRight(fit(r.Path, pathW), pathW), status)
 	}
 	return t.w.Flush()
+}
+
+// items writes items indented by two columns and joined by " · ", as many
+// on a line as fit the width.
+func (t *table) items(items ...string) {
+	line := " "
+	for _, it := range items {
+		it = fit(it, t.width-2)
+		sep := " · "
+		if line == " " {
+			sep = " "
+		}
+		if line != " " && visibleLen(line+sep+it) > t.width {
+			t.printf("%s\n", line)
+			line, sep = " ", " "
+		}
+		line += sep + it
+	}
+	t.printf("%s\n", line)
 }

@@ -3,6 +3,7 @@ package live
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -79,5 +80,52 @@ func TestFrameAnySize(t *testing.T) {
 	v.Frame(time.Date(2026, 11, 28, 10, 0, 5, 0, time.UTC), 200, 10)
 	if want := report.Terminal("following hostile\x1b]52;c;eA==\x07.log"); !strings.Contains(out.String(), want) {
 		t.Errorf("status line lacks %q:\n%q", want, out.String())
+	}
+}
+
+// TestRouteViewFits draws the --route view of a log where Next and the
+// app's pino logger both print each request, at 60, 80 and 200 columns:
+// no line is wider than the screen, the latest requests are those of the
+// source counted only, and a request without a status shows "–".
+func TestRouteViewFits(t *testing.T) {
+	log := ` GET /api/users/42 200 in 145ms
+{"level":30,"time":1764324000000,"req":{"method":"GET","url":"/api/users/42"},"res":{"statusCode":200},"responseTime":141.5,"msg":"request completed"}
+ GET /api/users/7-with-a-rather-long-name-that-goes-on-and-on-and-on 500 in 2500ms
+{"level":30,"time":1764324001000,"req":{"method":"GET","url":"/api/users/9"},"responseTime":12,"msg":"request completed"}
+`
+	path := filepath.Join(t.TempDir(), "dev-server.log")
+	if err := os.WriteFile(path, []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name   string
+		source aggregate.Selection
+		want   int // latest requests shown
+	}{
+		{"next counted", aggregate.Selection{}, 2},
+		{"all merged", aggregate.AllSources(), 4},
+	} {
+		l := feed(t, NewState(aggregate.Options{ByMethod: true, Source: tt.source}, 1000), path)
+		for _, width := range []int{60, 80, 200} {
+			var out bytes.Buffer
+			v := &View{Out: &out, State: l, Route: "/api/users/[id]", Names: []string{path}, Color: true, TTY: true}
+			v.Frame(time.Date(2026, 11, 28, 10, 0, 5, 0, time.UTC), width, 40)
+			lines := screenLines(t, out.String())
+			latest := 0
+			for i, line := range lines {
+				if w := uniseg.StringWidth(line); w > width {
+					t.Errorf("%s, %d columns: line of %d cells: %q", tt.name, width, w, line)
+				}
+				if i > 0 && strings.Contains(line, "Latest requests") {
+					latest = len(lines) - i - 1
+				}
+			}
+			if latest != tt.want {
+				t.Errorf("%s, %d columns: %d latest requests, want %d:\n%s", tt.name, width, latest, tt.want, strings.Join(lines, "\n"))
+			}
+			if missing := strings.Contains(strings.Join(lines, "\n")+"\n", " –\n"); missing != (tt.want == 4) {
+				t.Errorf("%s, %d columns: the request without a status is shown wrong:\n%s", tt.name, width, strings.Join(lines, "\n"))
+			}
+		}
 	}
 }
