@@ -4,9 +4,12 @@ import (
 	"encoding/xml"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rivo/uniseg"
 
 	"github.com/reqstats/reqstats/aggregate"
 	"github.com/reqstats/reqstats/parser"
@@ -88,6 +91,7 @@ func TestMillisAndHuman(t *testing.T) {
 
 func TestTableFitsWidth(t *testing.T) {
 	s := summaryOf(t, strings.Repeat(" GET /api/a/very/long/route/name/that/goes/on/and/on/and/on/forever 200 in 12ms\n", 3)+
+		strings.Repeat(" GET /文書/日本語の長い名前のページ/👩‍💻/とても長いパス/さらに長いパス 200 in 5ms\n", 2)+
 		"[middleware] ✓ METRIC RECORDED, new size: 3\n[middleware] ✓ METRIC RECORDED, new size: 1\n")
 	for _, width := range []int{72, 80, 120} {
 		var b strings.Builder
@@ -95,7 +99,8 @@ func TestTableFitsWidth(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, line := range strings.Split(b.String(), "\n") {
-			if n := visibleLen(line); n > width {
+			// Measured apart from the table's own visibleLen.
+			if n := uniseg.StringWidth(line); n > width {
 				t.Errorf("width %d: line of %d columns: %q", width, n, line)
 			}
 		}
@@ -343,6 +348,8 @@ func TestFormatFor(t *testing.T) {
 	}
 }
 
+var sgrPattern = regexp.MustCompile(`\x1b\[[0-9;]*m`)
+
 // TestWriteRouteFits renders the --route view at 60, 80 and 200 columns,
 // with a long route, long paths, wide characters and a request without a
 // status: no line is wider than the screen, in terminal cells.
@@ -362,7 +369,7 @@ func TestWriteRouteFits(t *testing.T) {
 		}
 		out := b.String()
 		for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
-			if n := visibleLen(line); n > width {
+			if n := uniseg.StringWidth(sgrPattern.ReplaceAllString(line, "")); n > width {
 				t.Errorf("width %d: line of %d cells: %q", width, n, line)
 			}
 		}

@@ -161,6 +161,10 @@ func escapeEncoded(b []byte, esc func([]byte, rune) []byte) []byte {
 	var out []byte
 	last := 0
 	for i := 0; i < len(b); {
+		if b[i] < 0x7f { // ASCII other than DEL: the encoder's
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRune(b[i:])
 		if (r == 0x7f || r >= 0x80) && unsafeRune(r) {
 			if out == nil {

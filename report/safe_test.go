@@ -3,8 +3,10 @@ package report
 import (
 	"encoding/json"
 	"encoding/xml"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/reqstats/reqstats/aggregate"
 	"github.com/reqstats/reqstats/parser"
@@ -159,4 +161,21 @@ func TestFitAnyWidth(t *testing.T) {
 	if got := Fit("abc", 3); got != "abc" {
 		t.Errorf("Fit(abc, 3) = %q", got)
 	}
+}
+
+// BenchmarkRecordWriter writes requests as -o ndjson does, safeJSON
+// included.
+func BenchmarkRecordWriter(b *testing.B) {
+	rec := &parser.Record{File: "dev-server.log", Line: 12, Source: parser.SourceNext, Method: "GET",
+		Path: "/api/users/42?page=2", Route: "/api/users/42", Status: 200, Duration: 145 * time.Millisecond}
+	req := aggregate.Request{Record: rec, Key: aggregate.Key{Method: "GET", Route: "/api/users/[id]"}}
+	w := NewRecordWriter(io.Discard)
+	var one strings.Builder
+	WriteRecord(&one, req)
+	b.SetBytes(int64(one.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		w.Write(req)
+	}
+	w.Flush()
 }

@@ -600,7 +600,7 @@ func (t *table) budgets(s *aggregate.Summary) {
 		case aggregate.NotEnoughData:
 			status = t.paint(sgrDim, "no data")
 		}
-		t.printf("%s %-*s %s\n", status, nameW, fit(budgetName(v), nameW), verdictText(v, s.MinSamples))
+		t.printf("%s %s %s\n", status, padRight(fit(budgetName(v), nameW), nameW), verdictText(v, s.MinSamples))
 	}
 	line := budgetTally(s)
 	if s.Breaches() > 0 {
