@@ -76,6 +76,8 @@ var goldenCases = []struct {
 	{"dev-server.summary.json", []string{"-o", "json", "testdata/dev-server.log"}, 0},
 	{"next16-color.table", []string{"testdata/next16-color.log"}, 0},
 	{"next16-color.api.json", []string{"-o", "api", "testdata/next16-color.log"}, 0},
+	{"dev-server.sort-errors.table", []string{"--sort", "errors", "testdata/dev-server.log"}, 0},
+	{"dev-server.sort-p99.table", []string{"--sort", "p99", "--top", "3", "testdata/dev-server.log"}, 0},
 	{"dev-server.linear.table", []string{"--percentile-method", "linear", "--slow", "1s", "--top", "3", "--group", "none", "--by-method=false", "testdata/dev-server.log"}, 0},
 	{"empty.table", []string{"testdata/empty.log"}, 0},
 	{"empty.api.json", []string{"-o", "api", "testdata/empty.log"}, 0},
@@ -116,6 +118,17 @@ var goldenCases = []struct {
 	{"app-phases.table", []string{"testdata/app-phases.log"}, 0},
 	{"app-phases.json", []string{"-o", "json", "testdata/app-phases.log"}, 0},
 	{"app-phases.pattern.table", []string{"--pattern", `^\[performance-logger\] (?P<method>[A-Z]+) (?P<path>\S+) (?P<status>\d+) (?P<duration>\d+)ms \[route\]$`, "testdata/app-phases.log"}, 0},
+	// Paths an attacker chose: terminal escapes, bidi overrides, Markdown
+	// and HTML (see hostile_test.go).
+	{"hostile.table", []string{"--source", "all", "testdata/hostile.log"}, 0},
+	{"hostile.color.table", []string{"--source", "all", "--color", "always", "testdata/hostile.log"}, 0},
+	{"hostile.md", []string{"-o", "markdown", "--source", "all", "testdata/hostile.log"}, 0},
+	{"hostile.csv", []string{"-o", "csv", "--source", "all", "testdata/hostile.log"}, 0},
+	{"hostile.tsv", []string{"-o", "tsv", "--source", "all", "testdata/hostile.log"}, 0},
+	{"hostile.json", []string{"-o", "json", "--source", "all", "testdata/hostile.log"}, 0},
+	{"hostile.api.json", []string{"-o", "api", "--source", "all", "testdata/hostile.log"}, 0},
+	{"hostile.ndjson", []string{"-o", "ndjson", "testdata/hostile.log"}, 0},
+	{"hostile.junit", []string{"-o", "junit", "--source", "all", "--fail-on", "route:/bel\x07:p95>1ms", "--fail-on", "route:/nope\x07:count<1", "--min-samples", "1", "testdata/hostile.log"}, 1},
 }
 
 func TestGolden(t *testing.T) {
@@ -287,6 +300,8 @@ func TestExitCodes(t *testing.T) {
 		{"bad method", []string{"--percentile-method", "median"}, 2, "reqstats: --percentile-method: unknown percentile method \"median\" (want endpoint, nearest-rank or linear)\n"},
 		{"bad rule", []string{"--group-rule", "([=x"}, 2, ""},
 		{"bad top", []string{"--top", "0"}, 2, "reqstats: --top must be at least 1, not 0\n"},
+		{"bad sort", []string{"--sort", "median"}, 2, "reqstats: --sort: unknown order \"median\" (want mean, count, p95, p99, max, slow, errors)\n"},
+		{"sort with api", []string{"-o", "api", "--sort", "p95"}, 2, "reqstats: --sort does not go with -o api: the endpoint lists its slowest routes by mean\n"},
 		{"bad source", []string{"--source", "apache"}, 2, "reqstats: --source: unknown source \"apache\" (want next, pattern, json, object, koa, morgan, text)\n"},
 		{"bad input format", []string{"--input-format", "nginx"}, 2, "reqstats: --input-format: unknown source \"nginx\""},
 		{"pattern without duration", []string{"--pattern", `(?P<path>/\S+)`}, 2, "has no (?P<duration>…) group\n"},

@@ -95,6 +95,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.StringVarP(&raw.format, "format", "o", "table", "output format: "+strings.Join(report.Formats(), ", "))
 	fs.StringVar(&raw.slow, "slow", "2s", "a request slower than this is slow (2s, 500ms, or a number of ms)")
 	fs.IntVar(&o.agg.Top, "top", 10, "how many slowest routes and requests to list")
+	fs.StringVar(&raw.sort, "sort", "mean", "what the routes listed are ranked by, the largest first: count, mean, p95, p99, max, slow or errors")
 	fs.StringVar(&raw.method, "percentile-method", "endpoint", "endpoint (x[floor(n·p)], as the in-app endpoint), nearest-rank or linear")
 	fs.StringVar(&raw.group, "group", "", "route grouping: auto (ids become [id]) or none (raw paths); default auto, none for -o api")
 	fs.StringArrayVar(&raw.rules, "group-rule", nil, "rewrite paths: 'REGEX=REPLACEMENT' (repeatable), e.g. '^/blog/[^/]+=/blog/[slug]'")
@@ -137,6 +138,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 type rawFlags struct {
 	format                           string
 	slow, method, group, coldCompile string
+	sort                             string
 	maxRegression, regressionMetric  string
 	since, until                     string
 	source, inputFormat, serve       string
@@ -198,6 +200,12 @@ func parseOptions(args []string) (*options, error) {
 	}
 	if o.agg.Top < 1 {
 		return nil, usagef("--top must be at least 1, not %d", o.agg.Top)
+	}
+	if o.agg.Order, err = aggregate.ParseOrder(raw.sort); err != nil {
+		return nil, usagef("--sort: %v", err)
+	}
+	if api && o.agg.Order != aggregate.OrderMean {
+		return nil, usagef("--sort does not go with -o api: the endpoint lists its slowest routes by mean")
 	}
 	if o.agg.Method, err = aggregate.ParseMethod(raw.method); err != nil {
 		return nil, usagef("--percentile-method: %v", err)
@@ -307,6 +315,7 @@ func parseOptions(args []string) (*options, error) {
 	// What --serve answers at the endpoint's path is what -o api prints:
 	// raw paths, methods merged, unless the flags say otherwise.
 	o.follow.api = o.agg
+	o.follow.api.Order = aggregate.OrderMean // the endpoint's order
 	if !fs.Changed("group") {
 		o.follow.api.Grouping = aggregate.GroupNone
 	}

@@ -21,6 +21,7 @@ import (
 type Options struct {
 	Slow     time.Duration // slower than this is slow; default 2s
 	Top      int           // routes in Summary.Top and requests in Summary.Slowest; default 10
+	Order    Order         // what Summary.Top ranks routes by; default OrderMean
 	Method   Method        // percentile definition; default Endpoint
 	Grouping Grouping      // default GroupAuto
 	Rules    []Rule        // applied to every path before Grouping
@@ -571,11 +572,16 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	f.Requests++
 	a.input.Requests++
 
-	if h.r == nil || h.r.gone {
-		h.r = a.route(s, rk)
+	var r *route
+	if rec.Status == 404 && a.opts.Grouping == GroupAuto && !a.grouper.isAppRoute(rec.Route) {
+		r = a.routeFor(s, Key{Method: rk.method, Route: NotFoundRoute})
+	} else {
+		if h.r == nil || h.r.gone {
+			h.r = a.route(s, rk)
+		}
+		r = h.r
 	}
 	slow := rec.Duration > a.opts.Slow
-	r := h.r
 	key := r.key
 	if key.Route == OtherRoute {
 		s.capped++
@@ -632,7 +638,12 @@ func (s *set) samples() (all, cold sample) {
 // route returns the route a request is counted under, making it if
 // needed: its grouped path, or OtherRoute once MaxRoutes routes exist.
 func (a *Aggregator) route(s *set, rk rawKey) *route {
-	key := Key{Method: rk.method, Route: a.grouper.group(rk.route)}
+	return a.routeFor(s, Key{Method: rk.method, Route: a.grouper.group(rk.route)})
+}
+
+// routeFor returns the route of key, making it if needed, or OtherRoute
+// once MaxRoutes routes exist.
+func (a *Aggregator) routeFor(s *set, key Key) *route {
 	r := s.routes[key]
 	if r == nil && len(s.routes) >= a.opts.MaxRoutes {
 		key.Route = OtherRoute
@@ -765,6 +776,7 @@ func (a *Aggregator) Summary() *Summary {
 		Slow:       a.opts.Slow,
 		Method:     a.opts.Method,
 		Grouping:   a.opts.Grouping,
+		Order:      a.opts.Order,
 		Rules:      len(a.opts.Rules),
 		AppRoutes:  len(a.grouper.routes),
 		Total:      a.stats(&p.total, &all, nil),
@@ -828,13 +840,10 @@ func (a *Aggregator) Summary() *Summary {
 		}
 	}
 	s.MaxRoutes, s.Capped = a.opts.MaxRoutes, p.capped
-	// Top: slowest mean first, rounded to the millisecond as the in-app
-	// endpoint rounds it; ties keep first-appearance order (a stable sort).
-	s.Top = slices.Clone(s.Routes)
-	slices.SortStableFunc(s.Top, func(x, y Route) int {
-		return int64cmp(roundMillis(y.Mean), roundMillis(x.Mean))
-	})
-	s.Top = s.Top[:min(len(s.Top), a.opts.Top)]
+	// Top: by Order, the largest first (the slowest mean, rounded to the
+	// millisecond as the in-app endpoint rounds it, by default); ties keep
+	// first-appearance order (a stable sort).
+	s.Top = a.opts.Order.top(s.Routes, a.opts.Top)
 	slices.SortStableFunc(s.Routes, func(x, y Route) int {
 		if x.Count != y.Count {
 			return y.Count - x.Count

@@ -116,9 +116,40 @@ func TestSummaryTotals(t *testing.T) {
 	for _, r := range s.Routes {
 		routes = append(routes, fmt.Sprintf("%s %d", r.Route, r.Count))
 	}
-	want := "/api/error 2|/api/users/[id] 2|/api/users 1|/api/users/abc 1"
+	// The 404s, /api/users/7 and /api/users/abc, are one route.
+	want := "/api/error 2|[not found] 2|/api/users 1|/api/users/[id] 1"
 	if got := strings.Join(routes, "|"); got != want {
 		t.Errorf("routes %q, want %q", got, want)
+	}
+}
+
+// TestNotFoundRoute checks which 404s are counted as NotFoundRoute: those
+// of paths that are none of the app's routes, with GroupAuto only.
+func TestNotFoundRoute(t *testing.T) {
+	log := ` GET /no-such-page 404 in 30ms
+ GET /wp-login.php 404 in 20ms
+ POST /nope 404 in 5ms
+ GET /blog/missing 404 in 40ms
+ GET /blog/hello 200 in 10ms
+`
+	for _, tt := range []struct {
+		name string
+		opts Options
+		want string
+	}{
+		{"auto", Options{ByMethod: true}, "GET [not found] 3|GET /blog/hello 1|POST [not found] 1"},
+		{"app route", Options{ByMethod: true, Routes: []Pattern{ParsePattern("/blog/[slug]")}}, "GET /blog/[slug] 2|GET [not found] 2|POST [not found] 1"},
+		{"none", Options{Grouping: GroupNone}, "/blog/hello 1|/blog/missing 1|/no-such-page 1|/nope 1|/wp-login.php 1"},
+	} {
+		a := New(tt.opts)
+		feed(t, a, log)
+		var routes []string
+		for _, r := range a.Summary().Routes {
+			routes = append(routes, strings.TrimSpace(r.Method+" "+r.Route)+" "+fmt.Sprint(r.Count))
+		}
+		if got := strings.Join(routes, "|"); got != tt.want {
+			t.Errorf("%s: routes %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }
 
@@ -350,5 +381,42 @@ func TestColdIsPerInput(t *testing.T) {
 	s := a.Summary()
 	if s.Total.Cold != 1 || s.Warm.Max != 5*ms {
 		t.Errorf("cold %d, warm max %v: want only a.log's request cold", s.Total.Cold, s.Warm.Max)
+	}
+}
+
+// TestOrder ranks the same routes by each Order: the largest first, ties
+// in first-appearance order.
+func TestOrder(t *testing.T) {
+	log := ` GET /a 200 in 10ms
+ GET /b 500 in 300ms
+ GET /b 200 in 100ms
+ GET /c 200 in 3s
+ GET /a 500 in 30ms
+ GET /a 200 in 20ms
+`
+	for _, tt := range []struct {
+		order Order
+		want  string
+	}{
+		{OrderMean, "/c /b /a"},
+		{OrderCount, "/a /b /c"},
+		{OrderP95, "/c /b /a"},
+		{OrderMax, "/c /b /a"},
+		{OrderSlow, "/c /a /b"},
+		{OrderErrors, "/a /b /c"},
+	} {
+		a := New(Options{Grouping: GroupNone, Order: tt.order, Slow: time.Second})
+		feed(t, a, log)
+		s := a.Summary()
+		var got []string
+		for _, r := range s.Top {
+			got = append(got, r.Route)
+		}
+		if strings.Join(got, " ") != tt.want || s.Order != tt.order {
+			t.Errorf("%v: %v, want %s", tt.order, got, tt.want)
+		}
+		if o, err := ParseOrder(tt.order.String()); err != nil || o != tt.order {
+			t.Errorf("ParseOrder(%q) = %v, %v", tt.order, o, err)
+		}
 	}
 }

@@ -13,7 +13,8 @@ type Grouping int
 const (
 	// GroupAuto collapses id-like path segments (numbers, UUIDs, long hex
 	// and other long random tokens) to "[id]": /api/users/42 and
-	// /api/users/7 are both /api/users/[id].
+	// /api/users/7 are both /api/users/[id]. A 404 response is counted
+	// under NotFoundRoute, unless its path is one of the app's routes.
 	GroupAuto Grouping = iota
 	// GroupNone keeps each pathname as it is, as the in-app store does.
 	GroupNone
@@ -58,6 +59,12 @@ func ParseRule(s string) (Rule, error) {
 	}
 	return Rule{Pattern: re, Replacement: s[i+1:]}, nil
 }
+
+// NotFoundRoute is the route that counts, with GroupAuto, the requests
+// answered 404 whose path is none of the app's routes: one-off pages that
+// do not exist ("/no-such-page", a scanner's "/wp-login.php") would
+// otherwise each be a route.
+const NotFoundRoute = "[not found]"
 
 // IDSegment is what GroupAuto puts in place of an id-like segment.
 const IDSegment = "[id]"
@@ -190,6 +197,12 @@ func (g *grouper) group(route string) string {
 // appRoute returns the app's route that path belongs to, the first that
 // matches in Next's order. Only GroupAuto uses the app's routes: GroupNone
 // keeps raw paths, as the in-app endpoint does.
+// isAppRoute reports whether path is one of the app's routes.
+func (g *grouper) isAppRoute(path string) bool {
+	_, ok := g.appRoute(path)
+	return ok
+}
+
 func (g *grouper) appRoute(path string) (string, bool) {
 	if g.grouping != GroupAuto || len(path) == 0 || path[0] != '/' {
 		return path, false

@@ -67,9 +67,11 @@ type Summary struct {
 
 	// Routes holds every route, busiest first (ties by route, then method).
 	Routes []Route
-	// Top holds the slowest routes by mean, slowest first; ties keep the
-	// order in which routes first appeared, as the in-app endpoint does.
-	Top []Route
+	// Top holds the first routes by Order (the slowest by mean, by
+	// default), the largest first; ties keep the order in which routes
+	// first appeared, as the in-app endpoint does.
+	Top   []Route
+	Order Order
 	// MaxRoutes is the cap on routes; Capped counts the requests of new
 	// routes past it, counted under OtherRoute.
 	MaxRoutes, Capped int

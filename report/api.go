@@ -46,7 +46,9 @@ func WriteAPI(w io.Writer, s *aggregate.Summary, _ Options) error {
 	for i, r := range s.Top {
 		path, _ := json.Marshal(r.Route)
 		bw.WriteString("    {\n")
-		bw.WriteString(`      "path": ` + string(path) + ",\n")
+		bw.WriteString(`      "path": `)
+		bw.Write(safeJSON(path))
+		bw.WriteString(",\n")
 		bw.WriteString(`      "count": ` + strconv.Itoa(r.Count) + ",\n")
 		bw.WriteString(`      "totalDuration": ` + Millis(r.Sum) + ",\n")
 		bw.WriteString(`      "avgDuration": ` + strconv.FormatInt(mathRound(r.Sum, r.Count), 10) + ",\n")

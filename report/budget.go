@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -53,14 +54,14 @@ func verdictText(v *aggregate.Verdict, minSamples int) string {
 	return fmt.Sprintf("%s (%s)", value(v.Budget.Metric, v.Actual), plural(v.Samples, "request"))
 }
 
-// BreachLine describes a breached budget in one line, for standard
-// error: "p95>800ms: 5.81s (21 requests)", "p95>800ms: not enough data,
-// 3 requests (20 needed)".
+// VerdictLine describes a verdict in one line, for standard error:
+// "p95>800ms: 5.81s (21 requests)", "p95>800ms: not enough data, 3
+// requests (20 needed)". It passes through Terminal.
 func VerdictLine(v *aggregate.Verdict, minSamples int) string {
 	if v.Status == aggregate.NotEnoughData {
-		return budgetName(v) + ": not enough data, " + verdictText(v, minSamples)
+		return Terminal(budgetName(v) + ": not enough data, " + verdictText(v, minSamples))
 	}
-	return budgetName(v) + ": " + verdictText(v, minSamples)
+	return Terminal(budgetName(v) + ": " + verdictText(v, minSamples))
 }
 
 // budgetTally is "1 of 3 budgets breached · 1 not enough data".
@@ -178,14 +179,14 @@ func WriteJUnit(w io.Writer, s *aggregate.Summary, _ Options) error {
 			ts.Cases = append(ts.Cases, tc)
 		}
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
 	enc.Indent("", "  ")
 	if err := enc.Encode(ts); err != nil {
 		return err
 	}
-	_, err := io.WriteString(w, "\n")
+	b.WriteString("\n")
+	_, err := w.Write(safeXML(b.Bytes()))
 	return err
 }

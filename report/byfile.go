@@ -2,6 +2,9 @@ package report
 
 import (
 	"fmt"
+	"strings"
+
+	"github.com/rivo/uniseg"
 
 	"github.com/reqstats/reqstats/aggregate"
 )
@@ -19,11 +22,15 @@ func (t *table) byFile(s *aggregate.Summary) {
 		return
 	}
 	t.title("By file")
-	nameW := max(t.width-62, 8)
+	nameW := len("file")
+	for _, f := range s.ByFile {
+		nameW = max(nameW, width(fileName(f)))
+	}
+	nameW = min(nameW, max(t.width-62, 8))
 	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("%-*s %6s  %-13s %7s %7s %7s %7s %7s", nameW, "file", "count", "slow >"+Human(s.Slow), "p50", "p95", "p99", "max", "mean")))
 	for _, f := range s.ByFile {
 		st := &f.Total
-		t.printf("%-*s %6s  %-13s %7s %7s %7s %7s %7s\n", nameW, fitLeft(fileName(f), nameW), group(st.Count),
+		t.printf("%s %6s  %-13s %7s %7s %7s %7s %7s\n", padRight(fitLeft(fileName(f), nameW), nameW), group(st.Count),
 			fmt.Sprintf("%d (%s)", st.Slow, Percent(st.Slow, st.Count)),
 			Human(st.P50), Human(st.P95), Human(st.P99), Human(st.Max), Human(st.Mean))
 	}
@@ -61,9 +68,23 @@ func byFileJSON(s *aggregate.Summary) []FileSummaryJSON {
 // fitLeft cuts s to n columns from the left, keeping its end, which tells
 // files apart better than its start: "…/shard-2/server.log".
 func fitLeft(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
+	if n < 1 {
+		return ""
+	}
+	if width(s) <= n {
 		return s
 	}
-	return "…" + string(r[len(r)-n+1:])
+	var clusters []string
+	var widths []int
+	g := uniseg.NewGraphemes(s)
+	for g.Next() {
+		clusters = append(clusters, g.Str())
+		widths = append(widths, g.Width())
+	}
+	i, w := len(clusters), 0
+	for i > 0 && w+widths[i-1] <= n-1 {
+		i--
+		w += widths[i]
+	}
+	return "…" + strings.Join(clusters[i:], "")
 }

@@ -161,14 +161,15 @@ func compareRule(c *aggregate.Comparison) string {
 }
 
 // RegressionLine describes a regression in one line, for standard error:
-// "GET /x: p95 150ms → 300ms (+150ms, +100.0%), over +20%".
+// "GET /x: p95 150ms → 300ms (+150ms, +100.0%), over +20%". It passes
+// through Terminal.
 func RegressionLine(c *aggregate.Comparison, ch *aggregate.Change) string {
 	name := "all requests"
 	if ch.Key != (aggregate.Key{}) {
 		name = routeLabel(ch.Key)
 	}
-	return fmt.Sprintf("%s: %s %s → %s (%s), over +%s%%", name, c.Metric, value(c.Metric, ch.Judged.Base),
-		value(c.Metric, ch.Judged.Cur), change(c.Metric, ch.Judged), strconv.FormatFloat(c.MaxRegression, 'f', -1, 64))
+	return Terminal(fmt.Sprintf("%s: %s %s → %s (%s), over +%s%%", name, c.Metric, value(c.Metric, ch.Judged.Base),
+		value(c.Metric, ch.Judged.Cur), change(c.Metric, ch.Judged), strconv.FormatFloat(c.MaxRegression, 'f', -1, 64)))
 }
 
 func (t *table) comparison(s *aggregate.Summary, opts Options) {
@@ -184,14 +185,19 @@ func (t *table) comparison(s *aggregate.Summary, opts Options) {
 	if rule := compareRule(c); rule != "" {
 		t.printf("%s\n", t.paint(sgrDim, rule))
 	}
-	nameW := t.width - 10 - 3*15
+	// As wide as the names, and "  change, too few" under them.
+	nameW := len("  change, too few")
+	for _, ch := range c.Routes {
+		nameW = max(nameW, width(routeLabel(ch.Key)))
+	}
+	nameW = min(nameW, t.width-10-3*15)
 	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("%-*s %9s %14s %14s %14s", nameW, "route", "count", "p50", "p95", "p99")))
 	row := func(ch *aggregate.Change) {
 		name := "all"
 		if ch.Key != (aggregate.Key{}) {
 			name = routeLabel(ch.Key)
 		}
-		t.printf("%-*s %9s %14s %14s %14s\n", nameW, fit(name, nameW), group(ch.Cur.Count), Human(ch.Cur.P50), Human(ch.Cur.P95), Human(ch.Cur.P99))
+		t.printf("%s %9s %14s %14s %14s\n", padRight(fit(name, nameW), nameW), group(ch.Cur.Count), Human(ch.Cur.P50), Human(ch.Cur.P95), Human(ch.Cur.P99))
 		label := "  change"
 		switch ch.Status {
 		case aggregate.Breach:

@@ -1,9 +1,12 @@
 package report
 
 import (
+	"bufio"
 	"encoding/csv"
 	"io"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/reqstats/reqstats/aggregate"
 )
@@ -20,37 +23,71 @@ var csvHeader = []string{
 // Summary.Routes. Durations are exact numbers of milliseconds. With
 // Summary.ByFile, a first column names the file, empty for the rows of
 // all files merged, which come first.
+//
+// Values are kept as read and quoted as RFC 4180 says, a newline
+// included; only the characters that would act on the terminal the file
+// is shown on (see Terminal), never in a real path, are written as
+// visible escapes (csvValue).
 func WriteCSV(w io.Writer, s *aggregate.Summary, opts Options) error {
-	return writeDelimited(w, s, ',')
-}
-
-// WriteTSV is WriteCSV with tabs between the fields.
-func WriteTSV(w io.Writer, s *aggregate.Summary, opts Options) error {
-	return writeDelimited(w, s, '\t')
-}
-
-func writeDelimited(w io.Writer, s *aggregate.Summary, comma rune) error {
 	cw := csv.NewWriter(w)
-	cw.Comma = comma
-	if len(s.ByFile) == 0 {
-		cw.Write(csvHeader)
-		for i := range s.Routes {
-			cw.Write(csvRow(&s.Routes[i]))
+	eachRow(s, func(row []string) error {
+		for i, v := range row {
+			row[i] = csvValue(v)
 		}
-	} else {
-		cw.Write(append([]string{"file"}, csvHeader...))
-		for _, f := range append([]*aggregate.Summary{s}, s.ByFile...) {
-			name := ""
-			if f != s {
-				name = fileName(f)
+		return cw.Write(row)
+	})
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteTSV is WriteCSV with tabs between the fields, never quoted: a
+// backslash in a value is written "\\", a tab "\t", a newline "\n" and a
+// carriage return "\r" (the "linear TSV" of PostgreSQL's COPY), so that
+// every line is a row and every tab a separator for cut, awk and
+// `IFS=$'\t' read` (tsvValue).
+func WriteTSV(w io.Writer, s *aggregate.Summary, opts Options) error {
+	bw := bufio.NewWriter(w)
+	err := eachRow(s, func(row []string) error {
+		for i, v := range row {
+			row[i] = tsvValue(v)
+		}
+		_, err := bw.WriteString(strings.Join(row, "\t") + "\n")
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// eachRow calls write with the header row, then with each route's row.
+func eachRow(s *aggregate.Summary, write func([]string) error) error {
+	if len(s.ByFile) == 0 {
+		if err := write(slices.Clone(csvHeader)); err != nil {
+			return err
+		}
+		for i := range s.Routes {
+			if err := write(csvRow(&s.Routes[i])); err != nil {
+				return err
 			}
-			for i := range f.Routes {
-				cw.Write(append([]string{name}, csvRow(&f.Routes[i])...))
+		}
+		return nil
+	}
+	if err := write(append([]string{"file"}, csvHeader...)); err != nil {
+		return err
+	}
+	for _, f := range append([]*aggregate.Summary{s}, s.ByFile...) {
+		name := ""
+		if f != s {
+			name = fileName(f)
+		}
+		for i := range f.Routes {
+			if err := write(append([]string{name}, csvRow(&f.Routes[i])...)); err != nil {
+				return err
 			}
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return nil
 }
 
 func csvRow(r *aggregate.Route) []string {

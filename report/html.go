@@ -169,7 +169,8 @@ func HTMLData(s *aggregate.Summary, opts Options, page HTMLPage) ([]byte, error)
 	if opts.Timeline != nil {
 		d.Timeline = opts.Timeline.data(s)
 	}
-	return json.Marshal(d)
+	b, err := json.Marshal(d)
+	return safeJSON(b), err
 }
 
 // data is the timeline of s's source.

@@ -42,7 +42,7 @@ const hostileLog = " ✓ Ready in 1318ms\n" +
 	" ○ Compiling / ...\n" +
 	" GET / 200 in 4213ms\n" +
 	"[middleware] ✓ METRIC RECORDED, new size: 1\n" +
-	" GET /search/\x1b[31m</script><script>alert(1)</script>\x1b[39m 404 in 12ms\n" +
+	" GET /search/\x1b[31m</script><script>alert(1)</script>\x1b[39m 200 in 12ms\n" +
 	"[middleware] ✓ METRIC RECORDED, new size: 2\n" +
 	"[middleware] ✓ METRIC RECORDED, new size: 1\n" +
 	" GET /api/users/42 200 in 145ms (next.js: 45ms, application-code: 100ms)\n"

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"time"
@@ -213,11 +214,18 @@ type TimeJSON struct {
 }
 
 // WriteJSON writes the whole Summary as one JSON document (see Document).
+// Strings keep their exact value; the characters that would act on a
+// terminal are \u escapes (safeJSON).
 func WriteJSON(w io.Writer, s *aggregate.Summary, opts Options) error {
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(NewDocument(s, opts))
+	if err := enc.Encode(NewDocument(s, opts)); err != nil {
+		return err
+	}
+	_, err := w.Write(safeJSON(b.Bytes()))
+	return err
 }
 
 // NewDocument returns the JSON form of s.

@@ -14,9 +14,13 @@ import (
 // pull-request comment or $GITHUB_STEP_SUMMARY: a summary line, the
 // totals, the budgets and the comparison with a baseline when there are
 // any, every route, and the slowest requests folded in a <details>
-// block. Routes and paths are code spans with "|" escaped, so that no
-// path can break a table.
+// block. Every string read from the log (routes, paths, methods, file
+// names, messages) is a code span that it cannot close, with "|" escaped
+// and its control characters made visible by Terminal, so that no path
+// can break a table row or make an element.
 func WriteMarkdown(w io.Writer, s *aggregate.Summary, opts Options) error {
+	s = withStrings(s, Terminal)
+	opts.Baseline = Terminal(opts.Baseline)
 	m := &markdown{w: bufio.NewWriter(w)}
 	m.head(s)
 	m.budgets(s)
@@ -58,13 +62,31 @@ func (m *markdown) header(align string, cells ...string) {
 	m.row(seps...)
 }
 
-// code formats s as a code span that is safe in a table cell.
+// code formats s, free of line breaks (Terminal escapes them), as a code
+// span that is safe in a table cell: GFM interprets nothing in a code
+// span but the backticks that close it, so its fence is one backtick
+// longer than the longest run in s, and "|", which ends a table cell even
+// there, is escaped. A space pads s when it starts or ends with a
+// backtick or with spaces at both ends, which GFM would strip.
 func code(s string) string {
-	s = strings.ReplaceAll(s, "|", `\|`)
-	if strings.Contains(s, "`") {
-		return "`` " + s + " ``"
+	if s == "" {
+		return ""
 	}
-	return "`" + s + "`"
+	s = strings.ReplaceAll(s, "|", `\|`)
+	longest, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if s[0] == '`' || s[len(s)-1] == '`' || (s[0] == ' ' && s[len(s)-1] == ' ') {
+		s = " " + s + " "
+	}
+	return fence + s + fence
 }
 
 func (m *markdown) head(s *aggregate.Summary) {
@@ -175,7 +197,7 @@ func (m *markdown) slowest(s *aggregate.Summary) {
 		if r.Status > 0 {
 			status = strconv.Itoa(r.Status)
 		}
-		m.row(Human(r.Duration), r.Method, code(r.Path), status, code(fmt.Sprintf("%s:%d", r.File, r.Line)))
+		m.row(Human(r.Duration), code(r.Method), code(r.Path), status, code(fmt.Sprintf("%s:%d", r.File, r.Line)))
 	}
 	m.printf("\n</details>\n")
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
 	"time"
@@ -27,16 +28,27 @@ type RecordJSON struct {
 
 // WriteRecord writes one request as a line of JSON (see RecordJSON), for
 // -o ndjson: one line per request, in log order, written as the log is
-// read.
+// read. Strings keep their exact value, as WriteJSON writes them.
 func WriteRecord(w io.Writer, r aggregate.Request) error {
+	var b bytes.Buffer
+	return writeRecord(w, &b, r)
+}
+
+// writeRecord is WriteRecord, encoding in b.
+func writeRecord(w io.Writer, b *bytes.Buffer, r aggregate.Request) error {
 	j := requestJSON(r.Record)
 	rec := RecordJSON{
 		Time: j.Time, Method: j.Method, Path: j.Path, Route: r.Key.Route, Status: j.Status,
 		DurationMs: j.DurationMs, Phases: j.Phases, Cold: r.Cold, Source: r.Record.Source.Name(r.Record.Tag), File: j.File, Line: j.Line,
 	}
-	enc := json.NewEncoder(w)
+	b.Reset()
+	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(rec)
+	if err := enc.Encode(rec); err != nil {
+		return err
+	}
+	_, err := w.Write(safeJSON(b.Bytes()))
+	return err
 }
 
 // writeStreamed is the WriteFunc of a format whose output is written
@@ -47,6 +59,7 @@ func writeStreamed(io.Writer, *aggregate.Summary, Options) error { return nil }
 // (-o ndjson), buffered, and keeps the first write error.
 type RecordWriter struct {
 	w   *bufio.Writer
+	buf bytes.Buffer // each record is encoded here
 	err error
 }
 
@@ -59,7 +72,7 @@ func NewRecordWriter(w io.Writer) *RecordWriter {
 // aggregate.Options.OnRequest hook.
 func (s *RecordWriter) Write(r aggregate.Request) {
 	if s.err == nil {
-		s.err = WriteRecord(s.w, r)
+		s.err = writeRecord(s.w, &s.buf, r)
 	}
 }
 

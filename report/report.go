@@ -102,11 +102,11 @@ func Millis(d time.Duration) string {
 
 // Human formats d with three significant digits in the largest unit that
 // keeps it at least 1: "850µs", "1.84ms", "145ms", "2.35s", "2m12s",
-// "3h05m", "27d10h".
+// "3h05m", "27d10h"; always with a unit, "0ms" too.
 func Human(d time.Duration) string {
 	switch {
 	case d == 0:
-		return "0"
+		return "0ms"
 	case d < time.Microsecond:
 		return strconv.FormatInt(int64(d), 10) + "ns"
 	case d < time.Millisecond:

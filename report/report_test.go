@@ -4,9 +4,12 @@ import (
 	"encoding/xml"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rivo/uniseg"
 
 	"github.com/reqstats/reqstats/aggregate"
 	"github.com/reqstats/reqstats/parser"
@@ -74,7 +77,7 @@ func TestMillisAndHuman(t *testing.T) {
 		{3*time.Hour + 5*time.Minute + 20*time.Second, "11120000", "3h05m"},
 		{27*24*time.Hour + 10*time.Hour + 29*time.Minute, "2370540000", "27d10h"},
 		{time.Nanosecond, "0.000001", "1ns"},
-		{0, "0", "0"},
+		{0, "0", "0ms"},
 	}
 	for _, tt := range tests {
 		if got := Millis(tt.d); got != tt.millis {
@@ -88,6 +91,7 @@ func TestMillisAndHuman(t *testing.T) {
 
 func TestTableFitsWidth(t *testing.T) {
 	s := summaryOf(t, strings.Repeat(" GET /api/a/very/long/route/name/that/goes/on/and/on/and/on/forever 200 in 12ms\n", 3)+
+		strings.Repeat(" GET /文書/日本語の長い名前のページ/👩‍💻/とても長いパス/さらに長いパス 200 in 5ms\n", 2)+
 		"[middleware] ✓ METRIC RECORDED, new size: 3\n[middleware] ✓ METRIC RECORDED, new size: 1\n")
 	for _, width := range []int{72, 80, 120} {
 		var b strings.Builder
@@ -95,7 +99,8 @@ func TestTableFitsWidth(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, line := range strings.Split(b.String(), "\n") {
-			if n := visibleLen(line); n > width {
+			// Measured apart from the table's own visibleLen.
+			if n := uniseg.StringWidth(line); n > width {
 				t.Errorf("width %d: line of %d columns: %q", width, n, line)
 			}
 		}
@@ -148,17 +153,17 @@ func ExampleWriteTable() {
 	// percentiles: as the in-app endpoint, x[floor(n·p)] · min 145ms
 	//
 	// Slowest routes (by mean)
-	// route                         count    mean     p95     max   slow
-	// POST /api/report                  1    2.4s    2.4s    2.4s 100.0%
-	// GET /api/users/[id]               2   152ms   160ms   160ms   0.0%
+	// route                count    mean     p95     max   slow
+	// POST /api/report         1    2.4s    2.4s    2.4s 100.0%
+	// GET /api/users/[id]      2   152ms   160ms   160ms   0.0%
 	//
 	// Busiest routes
-	// GET /api/users/[id]      ████████████████████████████████████████████ 2
-	// POST /api/report         ██████████████████████                       1
+	// GET /api/users/[id] █████████████████████████████████████████████████ 2
+	// POST /api/report    ████████████████████████                          1
 	//
 	// Slowest requests
-	//    2.4s POST    /api/report                         500 dev-server.log:3
-	//   160ms GET     /api/users/7                        200 dev-server.log:2
+	//    2.4s POST /api/report  500 :3
+	//   160ms GET  /api/users/7 200 :2
 }
 
 func TestMarkdownEscapesRoutes(t *testing.T) {
@@ -296,7 +301,7 @@ func TestWriteRoute(t *testing.T) {
 	}
 	out := b.String()
 	for _, want := range []string{
-		"GET /api/users/[id]      2 requests · 1 slow · 1 5xx · 0 cold\n",
+		"GET /api/users/[id]\n  2 requests · 1 slow · 1 5xx · 0 cold\n",
 		"p50 2.5s · p95 2.5s",
 	} {
 		if !strings.Contains(out, want) {
@@ -340,5 +345,42 @@ func TestFormatFor(t *testing.T) {
 	}
 	if _, err := FormatFor("yaml"); err == nil || !strings.Contains(err.Error(), `unknown format "yaml"`) {
 		t.Errorf("FormatFor(yaml) = %v", err)
+	}
+}
+
+var sgrPattern = regexp.MustCompile(`\x1b\[[0-9;]*m`)
+
+// TestWriteRouteFits renders the --route view at 60, 80 and 200 columns,
+// with a long route, long paths, wide characters and a request without a
+// status: no line is wider than the screen, in terminal cells.
+func TestWriteRouteFits(t *testing.T) {
+	long := "/api/" + strings.Repeat("very-long-segment/", 8) + "[id]"
+	s := summaryOf(t, strings.Repeat(" GET /api/"+strings.Repeat("very-long-segment/", 8)+"42 200 in 2.5s\n", 3)+
+		" POST /api/"+strings.Repeat("very-long-segment/", 8)+"7 500 in 12.5min\n")
+	recent := []Recent{
+		{Time: "10:00:00.000Z", Method: "GET", Path: long + "?q=" + strings.Repeat("日本語", 20), Status: 200, Duration: 2500 * time.Millisecond},
+		{Time: "10:00:01.250Z", Method: "DELETE", Path: "/x", Duration: 12 * time.Minute},
+		{Time: "10:00:02.000Z", Method: "GET", Path: "/j/\x1b]52;c;eA==\x07", Status: 204, Duration: time.Millisecond},
+	}
+	for _, width := range []int{60, 80, 200} {
+		var b strings.Builder
+		if err := WriteRoute(&b, s, long, recent, Options{Width: width, Color: true}); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+			if n := uniseg.StringWidth(sgrPattern.ReplaceAllString(line, "")); n > width {
+				t.Errorf("width %d: line of %d cells: %q", width, n, line)
+			}
+		}
+		if !strings.Contains(out, "/x") || !strings.Contains(out, " –\n") {
+			t.Errorf("width %d: the request without a status is not shown with –:\n%s", width, out)
+		}
+		if strings.Contains(out, "\x07") || !strings.Contains(out, `\x1b]52`) {
+			t.Errorf("width %d: a control reached the view:\n%q", width, out)
+		}
+		if !strings.Contains(out, "POST ") || !strings.Contains(out, "p99 ") {
+			t.Errorf("width %d: statistics missing:\n%s", width, out)
+		}
 	}
 }

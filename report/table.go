@@ -7,7 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
 
 	"github.com/reqstats/reqstats/aggregate"
 	"github.com/reqstats/reqstats/parser"
@@ -18,6 +19,8 @@ import (
 // dev log says beyond requests. It fits opts.Width columns (80 by
 // default) and uses colour only when opts.Color is set.
 func WriteTable(w io.Writer, s *aggregate.Summary, opts Options) error {
+	s = withStrings(s, Terminal)
+	opts.Baseline = Terminal(opts.Baseline)
 	t := &table{w: bufio.NewWriter(w), color: opts.Color, width: opts.Width}
 	if t.width <= 0 {
 		t.width = 80
@@ -42,6 +45,7 @@ type table struct {
 	w     *bufio.Writer
 	color bool
 	width int
+	noted bool // the "*" of a p95 of few requests was explained
 }
 
 const (
@@ -134,11 +138,10 @@ func (t *table) totals(s *aggregate.Summary) {
 				slowCol = t.paint(sgrRed, slowCol)
 			}
 		}
-		t.printf("%-6s %8s  %-s%s %7s %7s %7s %7s %7s\n", label, group(st.Count), slowCol,
-			strings.Repeat(" ", max(0, 13-visibleLen(slowCol))),
-			Human(st.P50), Human(st.P95), Human(st.P99), Human(st.Max), Human(st.Mean))
+		t.printf("%-6s %8s  %s %7s %s %7s %7s %7s\n", label, group(st.Count), padRight(slowCol, 13),
+			Human(st.P50), t.p95(s, st), Human(st.P99), Human(st.Max), Human(st.Mean))
 	}
-	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("%-6s %8s  %-13s %7s %7s %7s %7s %7s", "", "requests", "slow >"+Human(s.Slow), "p50", "p95", "p99", "max", "mean")))
+	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("%-6s %8s  %-13s %7s %s %7s %7s %7s", "", "requests", "slow >"+Human(s.Slow), "p50", p95Head(s), "p99", "max", "mean")))
 	row("all", &s.Total, true)
 	if s.Total.Cold > 0 && s.Warm.Count > 0 {
 		row("warm", &s.Warm, true)
@@ -170,6 +173,7 @@ func (t *table) totals(s *aggregate.Summary) {
 		note += fmt.Sprintf(" · %s from the app", plural(s.AppRoutes, "route"))
 	}
 	t.printf("%s\n", t.paint(sgrDim, note))
+	t.smallNote(s, &s.Total, &s.Warm)
 }
 
 func methodNote(m aggregate.Method) string {
@@ -182,38 +186,96 @@ func methodNote(m aggregate.Method) string {
 	return "as the in-app endpoint, x[floor(n·p)]"
 }
 
-// visibleLen is the width of s on a terminal: its runes, less escapes.
+// visibleLen is the width of s on a terminal, in cells, less its colour
+// escapes: a wide character (CJK, most emoji) takes two cells, a
+// combining mark none (see width).
 func visibleLen(s string) int {
 	n := 0
-	for i := 0; i < len(s); {
-		if s[i] == 0x1b {
-			j := strings.IndexByte(s[i:], 'm')
-			if j < 0 {
-				break
-			}
-			i += j + 1
-			continue
+	for s != "" {
+		i := strings.IndexByte(s, 0x1b)
+		if i < 0 {
+			return n + width(s)
 		}
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		n++
+		n += width(s[:i])
+		j := strings.IndexByte(s[i:], 'm')
+		if j < 0 {
+			return n
+		}
+		s = s[i+j+1:]
 	}
 	return n
 }
 
+// width is the number of cells s takes on a terminal, as the terminal
+// draws it: measured by grapheme cluster with github.com/rivo/uniseg, so
+// that "日本" is 4, "é" written with a combining accent 1, and an emoji
+// sequence joined by ZWJ 2.
+func width(s string) int { return uniseg.StringWidth(s) }
+
 // Fit cuts s to n columns, marking the cut with "…".
 func Fit(s string, n int) string { return fit(s, n) }
+
+// FitLine cuts a line of the table, which may hold its colour escapes,
+// to n cells, marking the cut with "…"; it gives "" for n < 1.
+func FitLine(s string, n int) string {
+	if visibleLen(s) <= n {
+		return s
+	}
+	if n < 1 {
+		return ""
+	}
+	var b strings.Builder
+	w, painted := 0, false
+	for s != "" {
+		if s[0] == 0x1b {
+			j := strings.IndexByte(s, 'm')
+			if j < 0 {
+				break
+			}
+			b.WriteString(s[:j+1])
+			painted = s[:j+1] != sgrReset
+			s = s[j+1:]
+			continue
+		}
+		cluster, rest, cw, _ := uniseg.FirstGraphemeClusterInString(s, -1)
+		if w+cw > n-1 {
+			break
+		}
+		b.WriteString(cluster)
+		w += cw
+		s = rest
+	}
+	b.WriteString("…")
+	if painted {
+		b.WriteString(sgrReset)
+	}
+	return b.String()
+}
 
 // Thousands writes n with thousands separators: 12,345.
 func Thousands(n int) string { return group(n) }
 
-// fit cuts s to n columns, marking the cut with "…".
+// fit cuts s to n cells, marking the cut with "…"; it never splits a
+// character, and gives "" for n < 1.
 func fit(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	if n < 1 {
+		return ""
+	}
+	if width(s) <= n {
 		return s
 	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	cut, w := 0, 0
+	state := -1
+	for rest := s; rest != ""; {
+		cluster, next, cw, st := uniseg.FirstGraphemeClusterInString(rest, state)
+		if w+cw > n-1 {
+			break
+		}
+		w += cw
+		cut += len(cluster)
+		rest, state = next, st
+	}
+	return s[:cut] + "…"
 }
 
 // routeLabel is "GET /x", or "/x" when routes are not split by method.
@@ -224,54 +286,174 @@ func routeLabel(k aggregate.Key) string {
 	return k.Method + " " + k.Route
 }
 
-func (t *table) topRoutes(s *aggregate.Summary) {
-	t.title("Slowest routes (by mean)")
-	// count mean p95 max slow: 6+8+8+8+7 = 37 columns, plus gaps.
-	nameW := t.width - 44
-	t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("%-*s %6s %7s %7s %7s %6s", nameW, "route", "count", "mean", "p95", "max", "slow")))
-	for _, r := range s.Top {
-		slow := Percent(r.Slow, r.Count)
-		if r.Slow > 0 {
-			slow = t.paint(sgrRed, fmt.Sprintf("%6s", slow))
-		} else {
-			slow = fmt.Sprintf("%6s", slow)
+// orderTitle names the list of routes ranked by o.
+func orderTitle(o aggregate.Order) string {
+	switch o {
+	case aggregate.OrderCount:
+		return "Busiest routes (by count)"
+	case aggregate.OrderSlow:
+		return "Routes with the most slow requests"
+	case aggregate.OrderErrors:
+		return "Routes with the most 5xx responses"
+	case aggregate.OrderP95, aggregate.OrderP99, aggregate.OrderMax:
+		return "Slowest routes (by " + o.String() + ")"
+	}
+	return "Slowest routes (by mean)"
+}
+
+// padRight pads s with spaces to n cells; padLeft puts them first.
+func padRight(s string, n int) string { return s + strings.Repeat(" ", max(0, n-visibleLen(s))) }
+func padLeft(s string, n int) string  { return strings.Repeat(" ", max(0, n-visibleLen(s))) + s }
+
+// small reports whether st counts too few requests for its p95 to be
+// read as a percentile: fewer than Summary.MinSamples.
+func small(s *aggregate.Summary, st *aggregate.Stats) bool {
+	return st.Count > 0 && st.Count < s.MinSamples
+}
+
+// p95 is the p95 cell: the duration in 7 columns, then, when routes
+// can have too few requests (Summary.MinSamples is set), "*" and the cell
+// dimmed for those that do (see small and smallNote), else a space.
+func (t *table) p95(s *aggregate.Summary, st *aggregate.Stats) string {
+	v := padLeft(Human(st.P95), 7)
+	switch {
+	case small(s, st):
+		return t.paint(sgrDim, v+"*")
+	case s.MinSamples > 0:
+		return v + " "
+	}
+	return v
+}
+
+// p95Head is the p95 column's header, as wide as its cells.
+func p95Head(s *aggregate.Summary) string {
+	if s.MinSamples > 0 {
+		return "    p95 "
+	}
+	return "    p95"
+}
+
+// smallNote explains the "*" of p95 under the first rows that have one.
+func (t *table) smallNote(s *aggregate.Summary, rows ...*aggregate.Stats) {
+	for _, st := range rows {
+		if small(s, st) && !t.noted {
+			t.noted = true
+			t.printf("%s\n", t.paint(sgrDim, wrap(fmt.Sprintf("* fewer than %d requests (--min-samples): the p95 of so few is at or near the slowest of them, so it can exceed the p95 of all", s.MinSamples), t.width, 2)))
+			return
 		}
-		t.printf("%-*s %6s %7s %7s %7s %s\n", nameW, fit(routeLabel(r.Key), nameW),
-			group(r.Count), Human(r.Mean), Human(r.P95), Human(r.Max), slow)
+	}
+}
+
+func (t *table) topRoutes(s *aggregate.Summary) {
+	t.title(orderTitle(s.Order))
+	// The column of the order, when the others do not show it.
+	extra, extraCell := "", func(*aggregate.Route) string { return "" }
+	switch s.Order {
+	case aggregate.OrderP99:
+		extra, extraCell = "p99", func(r *aggregate.Route) string { return Human(r.P99) }
+	case aggregate.OrderErrors:
+		extra, extraCell = "5xx", func(r *aggregate.Route) string { return group(r.Errors) }
+	}
+	// count mean p95* max slow, with a space before each: 6+7+8+7+6 + 5.
+	fixed := 39
+	if extra != "" {
+		fixed += 8
+	}
+	nameW := width("route")
+	for _, r := range s.Top {
+		nameW = max(nameW, width(routeLabel(r.Key)))
+	}
+	nameW = min(nameW, t.width-fixed)
+	head := padRight("route", nameW) + fmt.Sprintf(" %6s %7s %s %7s %6s", "count", "mean", p95Head(s), "max", "slow")
+	if extra != "" {
+		head += fmt.Sprintf(" %7s", extra)
+	}
+	t.printf("%s\n", t.paint(sgrDim, head))
+	var rows []*aggregate.Stats
+	for i := range s.Top {
+		r := &s.Top[i]
+		rows = append(rows, &r.Stats)
+		slow := padLeft(Percent(r.Slow, r.Count), 6)
+		if r.Slow > 0 {
+			slow = t.paint(sgrRed, slow)
+		}
+		line := padRight(fit(routeLabel(r.Key), nameW), nameW) + fmt.Sprintf(" %6s %7s %s %7s %s",
+			group(r.Count), Human(r.Mean), t.p95(s, &r.Stats), Human(r.Max), slow)
+		if extra != "" {
+			line += fmt.Sprintf(" %7s", extraCell(r))
+		}
+		t.printf("%s\n", line)
 	}
 	if n := len(s.Routes) - len(s.Top); n > 0 {
 		t.printf("%s\n", t.paint(sgrDim, fmt.Sprintf("… and %s (-o json lists every route)", plural(n, "more route"))))
 	}
+	t.smallNote(s, rows...)
 }
+
+// minBar and maxBar bound the room for the bars of the busiest routes,
+// in cells: the names take the rest, as much as they need.
+const minBar, maxBar = 20, 50
 
 func (t *table) volume(s *aggregate.Summary) {
 	t.title("Busiest routes")
 	n := min(len(s.Routes), max(len(s.Top), 10)) // --top more, if asked
-	nameW := min(32, t.width/3)
+	nameW := 0
+	for _, r := range s.Routes[:n] {
+		nameW = max(nameW, width(routeLabel(r.Key)))
+	}
 	countW := len(group(s.Routes[0].Count))
-	barW := t.width - nameW - countW - 3
+	nameW = min(nameW, t.width-countW-3-minBar)
+	barW := min(t.width-nameW-countW-3, maxBar)
 	top := s.Routes[0].Count
 	for _, r := range s.Routes[:n] {
 		bar := max(1, r.Count*barW/top)
-		t.printf("%-*s %s %*s\n", nameW, fit(routeLabel(r.Key), nameW), strings.Repeat("█", bar)+strings.Repeat(" ", barW-bar), countW, group(r.Count))
+		t.printf("%s %s %*s\n", padRight(fit(routeLabel(r.Key), nameW), nameW), strings.Repeat("█", bar)+strings.Repeat(" ", barW-bar), countW, group(r.Count))
 	}
+}
+
+// where names the line a request was read from as shortly as it can be
+// told apart: ":65" with one input, "server.log:65" when the inputs'
+// base names differ, the name as given otherwise.
+func where(s *aggregate.Summary, r *parser.Record) string {
+	if len(s.Input.Files) == 1 && s.Input.Files[0].Name == r.File {
+		return ":" + strconv.Itoa(r.Line)
+	}
+	seen := map[string]bool{}
+	for _, f := range s.Input.Files {
+		b := baseName(f.Name)
+		if seen[b] {
+			return r.File + ":" + strconv.Itoa(r.Line)
+		}
+		seen[b] = true
+	}
+	return baseName(r.File) + ":" + strconv.Itoa(r.Line)
+}
+
+// baseName is the last element of a path, with / or \ between them.
+func baseName(name string) string {
+	return name[strings.LastIndexAny(name, `/\`)+1:]
 }
 
 func (t *table) slowest(s *aggregate.Summary) {
 	t.title("Slowest requests")
-	whereW := 0
-	for _, r := range s.Slowest {
-		whereW = max(whereW, utf8.RuneCountInString(fmt.Sprintf("%s:%d", r.File, r.Line)))
+	methodW, pathW, whereW := 0, 0, 0
+	for i := range s.Slowest {
+		r := &s.Slowest[i]
+		methodW = max(methodW, width(r.Method))
+		pathW = max(pathW, width(r.Path))
+		whereW = max(whereW, width(where(s, r)))
 	}
+	methodW = min(methodW, 7)
 	// duration, method, path, status, file:line, with a space between each.
-	pathW := max(t.width-7-7-3-whereW-4, 12)
-	for _, r := range s.Slowest {
-		status := "   "
+	pathW = max(min(pathW, t.width-7-methodW-3-whereW-4), 12)
+	for i := range s.Slowest {
+		r := &s.Slowest[i]
+		status := "  –"
 		if r.Status > 0 {
 			status = strconv.Itoa(r.Status)
 		}
-		where := fmt.Sprintf("%s:%d", r.File, r.Line)
-		t.printf("%7s %-7s %-*s %s %s\n", Human(r.Duration), r.Method, pathW, fit(r.Path, pathW), status, t.paint(sgrDim, where))
+		t.printf("%7s %s %s %s %s\n", Human(r.Duration), padRight(fit(r.Method, methodW), methodW),
+			padRight(fit(r.Path, pathW), pathW), status, t.paint(sgrDim, where(s, r)))
 	}
 }
 
@@ -445,7 +627,7 @@ func (t *table) budgets(s *aggregate.Summary) {
 	t.title("Budgets")
 	nameW := 0
 	for i := range s.Verdicts {
-		nameW = max(nameW, utf8.RuneCountInString(budgetName(&s.Verdicts[i])))
+		nameW = max(nameW, width(budgetName(&s.Verdicts[i])))
 	}
 	nameW = min(nameW, t.width-32) // the verdict text takes up to 23 columns
 	for i := range s.Verdicts {
@@ -457,7 +639,7 @@ func (t *table) budgets(s *aggregate.Summary) {
 		case aggregate.NotEnoughData:
 			status = t.paint(sgrDim, "no data")
 		}
-		t.printf("%s %-*s %s\n", status, nameW, fit(budgetName(v), nameW), verdictText(v, s.MinSamples))
+		t.printf("%s %s %s\n", status, padRight(fit(budgetName(v), nameW), nameW), verdictText(v, s.MinSamples))
 	}
 	line := budgetTally(s)
 	if s.Breaches() > 0 {
@@ -468,36 +650,62 @@ func (t *table) budgets(s *aggregate.Summary) {
 
 // Recent is one of a route's latest requests, for WriteRoute.
 type Recent struct {
-	Time     string // as the log or the clock gave it
+	Time     string // as the log or the clock gave it, short: "10:00:01.250Z"
 	Method   string
 	Path     string
-	Status   int
+	Status   int // 0 when the log printed none
 	Duration time.Duration
 }
 
 // WriteRoute writes one route in detail, as follow mode's --route shows
 // it: the route's statistics, then its latest requests, newest first.
+// Every line fits opts.Width columns (80 by default) from 60 up: the
+// statistics wrap between their items, and the path takes the room the
+// other columns leave.
 func WriteRoute(w io.Writer, s *aggregate.Summary, route string, recent []Recent, opts Options) error {
-	t := &table{w: bufio.NewWriter(w), color: opts.Color, width: max(opts.Width, 72)}
-	t.printf("%s\n\n", t.paint(sgrBold, "route "+route))
+	s = withStrings(s, Terminal)
+	route = Terminal(route)
+	safe := make([]Recent, len(recent))
+	for i, r := range recent {
+		safe[i] = Recent{Time: Terminal(r.Time), Method: Terminal(r.Method), Path: Terminal(r.Path), Status: r.Status, Duration: r.Duration}
+	}
+	recent = safe
+	t := &table{w: bufio.NewWriter(w), color: opts.Color, width: opts.Width}
+	if t.width <= 0 {
+		t.width = 80
+	}
+	t.printf("%s\n", t.paint(sgrBold, fit("route "+route, t.width)))
 	found := false
 	for _, r := range s.Routes {
 		if r.Route != route {
 			continue
 		}
 		found = true
-		t.printf("%-24s %s requests · %d slow · %d 5xx · %d cold\n", fit(routeLabel(r.Key), 24), group(r.Count), r.Slow, r.Errors, r.Cold)
-		t.printf("%-24s p50 %s · p95 %s · p99 %s · min %s · max %s · mean %s\n", "",
-			Human(r.P50), Human(r.P95), Human(r.P99), Human(r.Min), Human(r.Max), Human(r.Mean))
+		t.printf("\n%s\n", fit(routeLabel(r.Key), t.width))
+		t.items(plural(r.Count, "request"), fmt.Sprintf("%s slow", group(r.Slow)), fmt.Sprintf("%s 5xx", group(r.Errors)), fmt.Sprintf("%s cold", group(r.Cold)))
+		t.items("p50 "+Human(r.P50), "p95 "+Human(r.P95), "p99 "+Human(r.P99), "min "+Human(r.Min), "max "+Human(r.Max), "mean "+Human(r.Mean))
 	}
 	if !found {
-		t.printf("no requests for %s yet\n", route)
+		t.printf("\n%s\n", fit("no requests for "+route+" yet", t.width))
 	}
 	t.title("Latest requests")
-	pathW := max(t.width-len("2006-01-02T15:04:05.000Z")-7-7-3-4, 12)
+	// time, duration (7), method, path, status (3), a space between each.
+	timeW, methodW, pathW := 0, 0, 0
+	for _, r := range recent {
+		timeW = max(timeW, width(r.Time))
+		methodW = max(methodW, width(r.Method))
+		pathW = max(pathW, width(r.Path))
+	}
+	timeW, methodW = min(timeW, 24), min(methodW, 7)
+	pathW = max(min(pathW, t.width-timeW-7-methodW-3-4), 1)
 	for i := len(recent) - 1; i >= 0; i-- {
 		r := recent[i]
-		t.printf("%s %7s %-7s %-*s %d\n", r.Time, Human(r.Duration), r.Method, pathW, fit(r.Path, pathW), r.Status)
+		status := "  –"
+		if r.Status > 0 {
+			status = fmt.Sprintf("%3d", r.Status)
+		}
+		t.printf("%s %7s %s %s %s\n", padRight(fit(r.Time, timeW), timeW), Human(r.Duration),
+			padRight(fit(r.Method, methodW), methodW), padRight(fit(r.Path, pathW), pathW), status)
 	}
 	return t.w.Flush()
 }
@@ -532,4 +740,23 @@ func statusTally(status [6]int, n int) string {
 		return fmt.Sprintf("×%d", n)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// items writes items indented by two columns and joined by " · ", as many
+// on a line as fit the width.
+func (t *table) items(items ...string) {
+	line := " "
+	for _, it := range items {
+		it = fit(it, t.width-2)
+		sep := " · "
+		if line == " " {
+			sep = " "
+		}
+		if line != " " && visibleLen(line+sep+it) > t.width {
+			t.printf("%s\n", line)
+			line, sep = " ", " "
+		}
+		line += sep + it
+	}
+	t.printf("%s\n", line)
 }

@@ -10,7 +10,8 @@ import (
 
 // Warnings writes what a read has to tell on the way, to standard error
 // as "reqstats: …" lines: the first Max malformed lines, then how many
-// more there were. It is safe for concurrent use (follow mode warns from
+// more there were. What it writes passes through Terminal: a malformed
+// line's message quotes the log. It is safe for concurrent use (follow mode warns from
 // a goroutine per input).
 type Warnings struct {
 	W   io.Writer
@@ -26,7 +27,7 @@ func (w *Warnings) Malformed(err error) {
 	defer w.mu.Unlock()
 	w.n++
 	if w.n <= w.Max {
-		fmt.Fprintf(w.W, "reqstats: %v\n", err)
+		fmt.Fprintf(w.W, "reqstats: %s\n", Terminal(err.Error()))
 	}
 }
 
@@ -34,7 +35,7 @@ func (w *Warnings) Malformed(err error) {
 func (w *Warnings) Note(msg string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	fmt.Fprintf(w.W, "reqstats: %s\n", msg)
+	fmt.Fprintf(w.W, "reqstats: %s\n", Terminal(msg))
 }
 
 // Flush tells how many malformed lines were not shown.
@@ -47,8 +48,10 @@ func (w *Warnings) Flush() {
 }
 
 // Failures returns what fails the build in s, a line each: the budgets
-// breached and the routes that regressed against the baseline.
+// breached and the routes that regressed against the baseline. They are
+// for a terminal: routes pass through Terminal.
 func Failures(s *aggregate.Summary) []string {
+	s = withStrings(s, Terminal)
 	var lines []string
 	for i := range s.Verdicts {
 		if v := &s.Verdicts[i]; v.Status == aggregate.Breach {

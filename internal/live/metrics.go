@@ -3,6 +3,7 @@ package live
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -62,8 +63,8 @@ func (m *Metrics) observe(r aggregate.Request) {
 	if c := aggregate.StatusClass(r.Record.Status); c > 0 {
 		class = strconv.Itoa(c) + "xx"
 	}
-	m.requests.WithLabelValues(string(r.Record.Source), r.Record.Method, r.Key.Route, class).Inc()
-	m.duration.WithLabelValues(r.Key.Route).Observe(r.Record.Duration.Seconds())
+	m.requests.WithLabelValues(string(r.Record.Source), label(r.Record.Method), label(r.Key.Route), class).Inc()
+	m.duration.WithLabelValues(label(r.Key.Route)).Observe(r.Record.Duration.Seconds())
 	if r.Slow {
 		m.slow.Inc()
 	}
@@ -71,6 +72,11 @@ func (m *Metrics) observe(r aggregate.Request) {
 		m.cold.Inc()
 	}
 }
+
+// label is s as a label value: client_golang escapes what the exposition
+// format needs, but panics on a value that is not UTF-8, which any client
+// can put in a path; each such byte becomes U+FFFD.
+func label(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
 
 // Handler serves the metrics in Prometheus's text format.
 func (m *Metrics) Handler() http.Handler {
@@ -101,6 +107,6 @@ func (c *logCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descLines, prometheus.CounterValue, float64(lines))
 	ch <- prometheus.MustNewConstMetric(descMalformed, prometheus.CounterValue, float64(s.Input.Malformed))
 	for _, t := range s.Dev.Store {
-		ch <- prometheus.MustNewConstMetric(descResets, prometheus.CounterValue, float64(t.Resets), t.Tag)
+		ch <- prometheus.MustNewConstMetric(descResets, prometheus.CounterValue, float64(t.Resets), label(t.Tag))
 	}
 }

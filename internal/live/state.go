@@ -93,6 +93,7 @@ func (l *State) keep(r aggregate.Request) {
 		Method:    r.Record.Method,
 		Path:      r.Record.Path,
 		Route:     r.Key.Route,
+		Source:    string(r.Record.Source),
 		Duration:  r.Record.Duration,
 		Status:    r.Record.Status,
 		Slow:      r.Slow,
@@ -144,6 +145,7 @@ type metric struct {
 	Method    string        `json:"method"`
 	Path      string        `json:"path"`
 	Route     string        `json:"-"` // grouped, as the summary counts it
+	Source    string        `json:"-"` // the logger that printed it: the view shows the counted one's
 	Duration  time.Duration `json:"-"`
 	Status    int           `json:"status"`
 	Slow      bool          `json:"slow"`

@@ -71,21 +71,26 @@ func (v *View) size() (width, height int) {
 	return 80, 40
 }
 
-// Frame draws one frame of width × height in place on the terminal.
+// Frame draws one frame of width × height in place on the terminal: no
+// line is wider than width, and no more than height lines are drawn (one
+// at least, the status line), whatever the size, 0 × 0 included.
 func (v *View) Frame(now time.Time, width, height int) {
 	snap := v.State.snapshot(-1)
 	var frame bytes.Buffer
-	status := fmt.Sprintf("following %s · %s lines", strings.Join(v.Names, ", "), report.Thousands(snap.lines))
+	status := fmt.Sprintf("following %s · %s lines", report.Terminal(strings.Join(v.Names, ", ")), report.Thousands(snap.lines))
 	if !snap.lastRequest.IsZero() {
 		status += fmt.Sprintf(" · last request %s ago", now.Sub(snap.lastRequest).Round(time.Second))
 	}
 	status += " · Ctrl-C for the final summary"
 	var body bytes.Buffer
 	if v.Route != "" {
+		// The route's latest requests of the source the summary counts:
+		// the app's own line for a request Next printed too is another
+		// copy of it.
 		var recent []report.Recent
 		for _, m := range snap.recent {
-			if m.Route == v.Route {
-				recent = append(recent, report.Recent{Time: m.Timestamp, Method: m.Method, Path: m.Path, Status: m.Status, Duration: m.Duration})
+			if m.Route == v.Route && (m.Source == snap.s.Source || snap.s.Source == aggregate.SourceAll) {
+				recent = append(recent, report.Recent{Time: shortTime(m.Timestamp), Method: m.Method, Path: m.Path, Status: m.Status, Duration: m.Duration})
 			}
 		}
 		report.WriteRoute(&body, snap.s, v.Route, recent[max(0, len(recent)-20):], report.Options{Color: v.Color, Width: width})
@@ -93,16 +98,28 @@ func (v *View) Frame(now time.Time, width, height int) {
 		report.WriteTable(&body, snap.s, report.Options{Color: v.Color, Width: width})
 	}
 	lines := strings.Split(strings.TrimRight(body.String(), "\n"), "\n")
-	if n := max(height-2, 1); len(lines) > n {
+	// The status line and height-2 lines of the body: the last line of
+	// the screen stays empty, so that the newline after it never scrolls.
+	if n := max(height-2, 0); len(lines) > n {
 		lines = lines[:n]
 	}
 	frame.WriteString(home)
 	frame.WriteString(report.Fit(status, width) + clearLine + "\n")
 	for _, line := range lines {
-		frame.WriteString(line + clearLine + "\n")
+		frame.WriteString(report.FitLine(line, width) + clearLine + "\n")
 	}
 	frame.WriteString(clearBelow)
 	v.Out.Write(frame.Bytes())
+}
+
+// shortTime is the time of day of an RFC 3339 timestamp, to the
+// millisecond, "10:00:01.250Z": the route view has no room for the date.
+func shortTime(ts string) string {
+	t, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		return ts
+	}
+	return t.UTC().Format("15:04:05.000Z")
 }
 
 // snapshotLine writes one snapshot for a reader that is not a terminal:
