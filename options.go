@@ -29,6 +29,7 @@ type options struct {
 	parse   parser.Options
 	color   string // auto, always, never
 	version bool
+	man     bool // --man (hidden): write the man page
 
 	budgets    []aggregate.Budget // --fail-on
 	minSamples int
@@ -130,6 +131,8 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof reads it)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolP("help", "h", false, "show this help")
+	fs.BoolVar(&o.man, "man", false, "write the man page (roff) and exit")
+	fs.MarkHidden("man")
 	return fs
 }
 
