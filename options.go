@@ -77,6 +77,7 @@ Examples:
   reqstats --slow 500ms --top 20 --exclude '/api/health' dev-server.log
   reqstats --fail-on 'p95>800ms' --step-summary -o markdown server.log   # in CI
   reqstats -f dev-server.log --serve 9464   # live view, and the endpoint served again
+  source <(reqstats completion bash)        # completion: bash, zsh or fish; --man writes the man page
 
 Flags:
 `

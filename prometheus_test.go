@@ -298,8 +298,9 @@ scrape_configs:
 		}
 	})
 	p := &promServer{base: "http://" + addr}
+	client := &http.Client{Timeout: 2 * time.Second}
 	for {
-		resp, err := http.Get(p.base + "/-/ready")
+		resp, err := client.Get(p.base + "/-/ready")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
