@@ -82,6 +82,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // runErr is run with follow mode's clock, returning what went wrong.
 func runErr(args []string, stdin io.Reader, stdout, stderr io.Writer, hooks followHooks) error {
+	if len(args) > 0 && args[0] == "completion" { // ./completion names a file of that name
+		return runCompletion(args[1:], stdout)
+	}
 	opts, err := parseOptions(args)
 	switch {
 	case errors.Is(err, pflag.ErrHelp):
@@ -91,6 +94,9 @@ func runErr(args []string, stdin io.Reader, stdout, stderr io.Writer, hooks foll
 		return err
 	case opts.version:
 		fmt.Fprintf(stdout, "reqstats %s\n", version())
+		return nil
+	case opts.man:
+		writeMan(stdout)
 		return nil
 	}
 	if err := opts.resolve(stdout); err != nil {

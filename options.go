@@ -29,6 +29,7 @@ type options struct {
 	parse   parser.Options
 	color   string // auto, always, never
 	version bool
+	man     bool // --man (hidden): write the man page
 
 	budgets    []aggregate.Budget // --fail-on
 	minSamples int
@@ -76,6 +77,7 @@ Examples:
   reqstats --slow 500ms --top 20 --exclude '/api/health' dev-server.log
   reqstats --fail-on 'p95>800ms' --step-summary -o markdown server.log   # in CI
   reqstats -f dev-server.log --serve 9464   # live view, and the endpoint served again
+  source <(reqstats completion bash)        # completion: bash, zsh or fish; --man writes the man page
 
 Flags:
 `
@@ -131,6 +133,8 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof reads it)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolP("help", "h", false, "show this help")
+	fs.BoolVar(&o.man, "man", false, "write the man page (roff) and exit")
+	fs.MarkHidden("man")
 	return fs
 }
 

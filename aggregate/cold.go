@@ -23,7 +23,8 @@ import (
 //     ColdCompile or more: Next compiles routes on demand, and a compile
 //     line does not always name them (webpack names the file it built,
 //     Turbopack often nothing); a faster first request found the route
-//     compiled already. Routes are the app's own when --app-dir is known,
+//     compiled already. A request line with Next 16's phases is judged by
+//     its phases alone: they say where its time went. Routes are the app's own when --app-dir is known,
 //     else paths with ids collapsed; a 404 that matches none of the app's
 //     routes (all 404s, without --app-dir) is one route, the not-found
 //     page;

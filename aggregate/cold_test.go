@@ -16,9 +16,10 @@ func TestColdRules(t *testing.T) {
  GET / 200 in 7.7s (next.js: 6.9s, proxy.ts: 229ms, application-code: 501ms)
  GET /api/users/2 200 in 74ms (next.js: 38ms, proxy.ts: 5ms, application-code: 30ms)
  GET /report 200 in 900ms (next.js: 120ms, application-code: 780ms)
- GET /report 200 in 300ms (next.js: 200ms, application-code: 100ms)`, "1 3 4"},
-		// Line 4: the second /report took 300ms, 200 of them in next.js:
-		// more than half, and past --cold-compile.
+ GET /report 200 in 300ms (next.js: 200ms, application-code: 100ms)`, "1 4"},
+		// Line 3, a first request, spent its time in the app's code: its
+		// phases decide, not its being first. Line 4 spent 200 of its
+		// 300ms in next.js: more than half, and past --cold-compile.
 		{"first request of each route in a dev log", `
  ✓ Ready in 1318ms
  ○ Compiling / ...

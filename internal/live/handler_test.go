@@ -91,11 +91,11 @@ func TestServeMetricsAndHealth(t *testing.T) {
 		t.Fatalf("/metrics: %d", code)
 	}
 	for _, want := range []string{
-		`reqstats_requests_total{method="GET",route="/api/users/[id]",source="next",status_class="2xx"} 1`,
-		`reqstats_requests_total{method="GET",route="/api/users/[id]",source="next",status_class="5xx"} 1`,
-		`reqstats_requests_total{method="POST",route="/api/guest/chat",source="next",status_class="2xx"} 1`,
-		`reqstats_request_duration_seconds_count{route="/api/users/[id]"} 2`,
-		`reqstats_request_duration_seconds_bucket{route="/api/users/[id]",le="0.25"} 1`,
+		`reqstats_requests_total{method="GET",route="/api/users/[id]",status_class="2xx"} 1`,
+		`reqstats_requests_total{method="GET",route="/api/users/[id]",status_class="5xx"} 1`,
+		`reqstats_requests_total{method="POST",route="/api/guest/chat",status_class="2xx"} 1`,
+		`reqstats_request_duration_seconds_count{cold="false",method="GET",route="/api/users/[id]",status_class="2xx"} 1`,
+		`reqstats_request_duration_seconds_bucket{cold="false",method="GET",route="/api/users/[id]",status_class="2xx",le="0.25"} 1`,
 		"reqstats_slow_requests_total 1",
 		"reqstats_cold_requests_total 0",
 		"reqstats_lines_read_total 5",

@@ -93,7 +93,7 @@ func (l *State) keep(r aggregate.Request) {
 		Method:    r.Record.Method,
 		Path:      r.Record.Path,
 		Route:     r.Key.Route,
-		Source:    string(r.Record.Source),
+		Source:    r.Record.Source.Name(r.Record.Tag),
 		Duration:  r.Record.Duration,
 		Status:    r.Record.Status,
 		Slow:      r.Slow,
