@@ -32,6 +32,7 @@ type options struct {
 
 	budgets    []aggregate.Budget // --fail-on
 	minSamples int
+	allowEmpty bool // --allow-empty: a log with no request passes the budgets
 
 	since, until aggregate.TimeBound
 	byFile       bool // --by-file
@@ -81,10 +82,16 @@ Flags:
 `
 
 const usageTail = `
-Exit status: 0 when all went well; 1 when an input could not be read (the
-others are still read and reported), a --fail-on budget was breached or
-a route regressed against --baseline (the report is still written); 2 for
-a usage error.
+Exit status:
+  0        all went well
+  1        a --fail-on budget was breached or matched no route, or a route
+           regressed against --baseline (the report is still written)
+  2        a usage error
+  3        an input or the baseline could not be read (the others are still
+           read and reported), or no request was counted while a budget or
+           baseline needed one (--allow-empty accepts that)
+  130/143  interrupted by SIGINT/SIGTERM: the summary of what was read is
+           written; a second Ctrl-C exits at once
 `
 
 // newFlagSet declares the flags into o.
@@ -104,6 +111,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.BoolVar(&o.agg.KeepInternal, "keep-internal", false, "count Next's own requests (/_next/**, /__nextjs**, *.hot-update.json)")
 	fs.StringVar(&raw.coldCompile, "cold-compile", "100ms", "a request whose compile phase is at least this long is cold")
 	fs.StringArrayVar(&raw.failOn, "fail-on", nil, "exit 1 when this is true, e.g. 'p95>800ms', 'warm:p99>=2s', 'errors>0', 'route:/api/users/[id]:p95>300ms' (repeatable)")
+	fs.BoolVar(&o.allowEmpty, "allow-empty", false, "accept a log with no request: without it, --fail-on or --baseline on one exits 3")
 	fs.IntVar(&o.minSamples, "min-samples", 20, "fewest requests a percentile, mean or rate budget is judged on; fewer is \"not enough data\"")
 	fs.StringVar(&raw.since, "since", "", "count only requests from this time: RFC 3339 (2026-11-28T04:10:00Z) or a duration before the last timestamp (5m)")
 	fs.StringVar(&raw.until, "until", "", "count only requests up to this time: RFC 3339 or a duration before the last timestamp")
@@ -273,7 +281,7 @@ func parseOptions(args []string) (*options, error) {
 	}
 	if o.following {
 		// These judge or compare a finished log.
-		for _, name := range []string{"fail-on", "min-samples", "since", "until", "baseline", "max-regression", "regression-metric", "by-file", "step-summary"} {
+		for _, name := range []string{"fail-on", "allow-empty", "min-samples", "since", "until", "baseline", "max-regression", "regression-metric", "by-file", "step-summary"} {
 			if fs.Changed(name) {
 				return nil, usagef("--%s does not go with -f/--follow: it is for a finished log", name)
 			}

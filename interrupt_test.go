@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// caughtUp is a pipe's read end that tells when it is read again after
+// returning its last byte: every byte written before is then in the
+// reader's hands, and a signal cannot race it.
+type caughtUp struct {
+	r       io.Reader
+	want    int
+	mu      sync.Mutex
+	got     int
+	waiting chan struct{} // closed at the first Read after want bytes
+	once    sync.Once
+}
+
+func (c *caughtUp) Read(p []byte) (int, error) {
+	c.mu.Lock()
+	if c.got >= c.want {
+		c.once.Do(func() { close(c.waiting) })
+	}
+	c.mu.Unlock()
+	n, err := c.r.Read(p)
+	c.mu.Lock()
+	c.got += n
+	c.mu.Unlock()
+	return n, err
+}
+
+// TestInterruptKeepsSummary is `(cat dev-server.log; sleep 30) | reqstats`
+// stopped by Ctrl-C: the pipe stays open, the context the signal handler
+// cancels is cancelled, and the summary written is that of the whole log,
+// byte for byte, with the status of SIGINT.
+func TestInterruptKeepsSummary(t *testing.T) {
+	data, err := os.ReadFile("testdata/dev-server.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"table", "json", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			_, want, _ := runCLI(t, string(data), "-o", format)
+			pr, pw := io.Pipe()
+			defer pw.Close()
+			in := &caughtUp{r: pr, want: len(data), waiting: make(chan struct{})}
+			ctx, cancel := context.WithCancelCause(context.Background())
+			var out, errOut bytes.Buffer
+			done := make(chan int, 1)
+			go func() {
+				done <- exit(&errOut, runErr([]string{"-o", format}, in, &out, &errOut, &signals{ctx: ctx}, followHooks{}))
+			}()
+			if _, err := pw.Write(data); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-in.waiting:
+			case <-time.After(10 * time.Second):
+				t.Fatal("reqstats did not come back for more input")
+			}
+			cancel(interrupted{syscall.SIGINT})
+			var code int
+			select {
+			case code = <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("reqstats did not stop on the signal")
+			}
+			if code != 130 {
+				t.Errorf("exit %d, want 130; stderr:\n%s", code, errOut.String())
+			}
+			if out.String() != want {
+				t.Errorf("summary on interrupt:\n%s\nwant the summary of the whole log:\n%s", out.String(), want)
+			}
+			if msg := "reqstats: interrupted by SIGINT: the summary is of the 84 lines read before it\n"; !strings.HasSuffix(errOut.String(), msg) {
+				t.Errorf("stderr %q, want it to end with %q", errOut.String(), msg)
+			}
+		})
+	}
+}
+
+// TestInterruptBeforeInput stops a read that has had no byte at all: the
+// summary of nothing read is still written, as such.
+func TestInterruptBeforeInput(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(interrupted{syscall.SIGTERM})
+	var out, errOut bytes.Buffer
+	err := runErr([]string{"-o", "api"}, pr, &out, &errOut, &signals{ctx: ctx}, followHooks{})
+	var intr interrupted
+	if !errors.As(err, &intr) || exit(io.Discard, err) != 143 {
+		t.Fatalf("err %v, want SIGTERM's, status 143", err)
+	}
+	if !strings.Contains(out.String(), `"totalRequests": 0`) {
+		t.Errorf("no summary:\n%s", out.String())
+	}
+}
+
+// TestInterruptBinary sends SIGINT to the real command reading a pipe
+// that stays open, once the pipe is drained: it prints the summary of the
+// whole log and exits 130.
+func TestInterruptBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	bin := filepath.Join(t.TempDir(), "reqstats")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile("testdata/dev-server.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, want, _ := runCLI(t, string(data))
+
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	defer pw.Close()
+	var out, errOut bytes.Buffer
+	cmd := exec.Command(bin)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = pr, &out, &errOut
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "COLUMNS=")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	exited := false
+	defer func() {
+		if !exited {
+			cmd.Process.Kill()
+			<-waited
+		}
+	}()
+	if _, err := pw.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	// Wait, bounded, until the command has read every byte: the pipe
+	// holds none, and nothing else reads it.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n, err := unix.IoctlGetInt(int(pr.Fd()), unix.TIOCINQ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d bytes still unread after 10s", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	var werr error
+	select {
+	case werr = <-waited:
+		exited = true
+	case <-time.After(10 * time.Second):
+		t.Fatal("reqstats did not stop on SIGINT")
+	}
+	var ee *exec.ExitError
+	if !errors.As(werr, &ee) || ee.ExitCode() != 130 {
+		t.Errorf("wait: %v, want exit status 130; stderr:\n%s", werr, errOut.String())
+	}
+	if out.String() != want {
+		t.Errorf("summary on SIGINT:\n%s\nwant:\n%s", out.String(), want)
+	}
+}
