@@ -20,7 +20,10 @@ import (
 // writes the summary, judged against the budgets and the baseline, if
 // any: args → options → input → parser.Scanner → aggregate → budgets and
 // baseline → report.
-func runBatch(ctx context.Context, o *options, names []string, stdin io.Reader, stdout, stderr io.Writer) error {
+//
+// stdinName, when not "", names standard input in the report and the
+// warnings (a command's output, read as standard input).
+func runBatch(ctx context.Context, o *options, names []string, stdin io.Reader, stdinName string, stdout, stderr io.Writer) error {
 	var base *aggregate.Summary
 	if o.baseline != "" {
 		var err error
@@ -55,7 +58,7 @@ func runBatch(ctx context.Context, o *options, names []string, stdin io.Reader, 
 			one.OnRequest = nil
 			aggs = append(aggs, aggregate.New(one))
 		}
-		if err := read(ctx, name, stdin, p, w, aggs...); err != nil {
+		if err := read(ctx, name, stdin, stdinName, p, w, aggs...); err != nil {
 			fmt.Fprintf(stderr, "reqstats: %v\n", err)
 			unread++
 		}
@@ -209,8 +212,13 @@ func readBaseline(path string, method aggregate.Method) (*aggregate.Summary, err
 
 // read feeds one input's events to each of aggs, until ctx is done. An
 // input cut short by ctx is accounted for as read.
-func read(ctx context.Context, name string, stdin io.Reader, p *parser.Parser, w *report.Warnings, aggs ...*aggregate.Aggregator) error {
-	st, err := input.ReadContext(ctx, name, stdin, p, func(ev *parser.Event) {
+func read(ctx context.Context, name string, stdin io.Reader, stdinName string, p *parser.Parser, w *report.Warnings, aggs ...*aggregate.Aggregator) error {
+	readFn := func(fn func(*parser.Event)) (input.Stats, error) { return input.ReadContext(ctx, name, stdin, p, fn) }
+	if name == input.Stdin && stdinName != "" {
+		name = stdinName
+		readFn = func(fn func(*parser.Event)) (input.Stats, error) { return input.ReadReader(ctx, name, stdin, p, fn) }
+	}
+	st, err := readFn(func(ev *parser.Event) {
 		if ev.Kind == parser.KindMalformed {
 			w.Malformed(ev.Err)
 		}

@@ -3,6 +3,7 @@ module github.com/reqstats/reqstats
 go 1.26.0
 
 require (
+	github.com/creack/pty v1.1.24
 	github.com/fsnotify/fsnotify v1.6.0
 	github.com/montanaflynn/stats v0.14.0
 	github.com/nxadm/tail v1.4.11

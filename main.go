@@ -141,6 +141,9 @@ func runErr(args []string, stdin io.Reader, stdout, stderr io.Writer, sig *signa
 	if err := opts.resolve(stdout); err != nil {
 		return err
 	}
+	if opts.command != nil {
+		return runChild(sig, opts, stdout, stderr, hooks)
+	}
 	names, err := inputNames(opts.files, stdin, opts.following)
 	if err != nil {
 		return err
@@ -155,7 +158,7 @@ func runErr(args []string, stdin io.Reader, stdout, stderr io.Writer, sig *signa
 	if opts.following {
 		return runFollow(sig.ctx, opts, names, stdin, stdout, stderr, hooks)
 	}
-	return runBatch(sig.ctx, opts, names, stdin, stdout, stderr)
+	return runBatch(sig.ctx, opts, names, stdin, "", stdout, stderr)
 }
 
 // The errors run ends with, by exit status; any other error is status 1.

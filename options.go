@@ -44,6 +44,9 @@ type options struct {
 	following bool // -f
 	follow    followOptions
 
+	command []string // after "--": the command reqstats runs and reads
+	log     string   // --log: where the command's output is kept; "-" for nowhere
+
 	// Read by resolve.
 	patternFiles []string // --pattern-file
 	appDirs      []string // --app-dir; nil with autoAppDirs
@@ -64,12 +67,16 @@ lines, without touching the app.
 
 Usage:
   reqstats [flags] [file ...]
+  reqstats [flags] -- COMMAND [ARG ...]
 
 With no file, reqstats reads standard input when it is a pipe, and
 ./dev-server.log otherwise. "-" names standard input. Gzip input is
-recognised by its first bytes.
+recognised by its first bytes. With -- COMMAND, reqstats runs the dev
+server itself: its output shows as it would alone and is kept in --log,
+and the summary follows when it exits or on Ctrl-C.
 
 Examples:
+  reqstats -- next dev                  # run next dev; its summary on exit or Ctrl-C
   next dev 2>&1 | tee dev-server.log | reqstats
   reqstats dev-server.log
   reqstats -o api dev-server.log        # what GET /api/performance/metrics would return
@@ -125,6 +132,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.StringArrayVar(&raw.patterns, "pattern", nil, "a regexp for your own request lines (repeatable), with named groups path and duration, and optionally method, status, unit (default ms) and time")
 	fs.StringArrayVar(&o.patternFiles, "pattern-file", nil, "read --pattern regexps from a file, one a line (blank lines and # comments skipped)")
 	fs.StringArrayVar(&raw.appDirs, "app-dir", nil, "group paths by the app's own routes, read from its app/ or pages/ folder (repeatable); default ./src/app, ./app, ./src/pages and ./pages of a project root; none to turn off")
+	fs.StringVar(&o.log, "log", defaultLog, "with -- COMMAND: keep the command's output in this file (- for none)")
 	fs.BoolVarP(&o.following, "follow", "f", false, "keep reading as the log grows, through truncation and rotation; Ctrl-C prints the final summary")
 	fs.BoolVar(&o.follow.fromEnd, "from-end", false, "with -f: start at the end of the file, not its beginning")
 	fs.BoolVar(&o.follow.poll, "poll", false, "with -f: poll the file instead of using inotify (WSL, Docker mounts, NFS)")
@@ -179,6 +187,25 @@ func parseOptions(args []string) (*options, error) {
 		return nil, pflag.ErrHelp
 	}
 	o.files = fs.Args()
+	if dash := fs.ArgsLenAtDash(); dash >= 0 {
+		o.files, o.command = fs.Args()[:dash], fs.Args()[dash:]
+		if len(o.command) == 0 {
+			return nil, usagef("-- names no command: reqstats -- next dev")
+		}
+		if len(o.files) > 0 {
+			return nil, usagef("%s: with -- COMMAND, reqstats reads the command's output, not files", o.files[0])
+		}
+		if o.following {
+			return nil, usagef("-f does not go with -- COMMAND: the command's output is followed already")
+		}
+		for _, name := range []string{"from-end", "poll", "interval", "route", "window"} {
+			if fs.Changed(name) {
+				return nil, usagef("--%s does not go with -- COMMAND: its output shows on the terminal, not the live view", name)
+			}
+		}
+	} else if fs.Changed("log") {
+		return nil, usagef("--log needs a command: reqstats --log FILE -- next dev")
+	}
 	seen := make(map[string]bool)
 	for _, f := range o.files {
 		if seen[f] {
@@ -287,8 +314,16 @@ func parseOptions(args []string) (*options, error) {
 			}
 		}
 	}
+	if o.since.Relative() || o.until.Relative() {
+		if o.command != nil {
+			return nil, usagef("--since and --until take an RFC 3339 time with -- COMMAND: a duration counts back from the end of a log")
+		}
+	}
 	if !o.following {
 		for _, name := range []string{"from-end", "poll", "interval", "route", "serve"} {
+			if name == "serve" && o.command != nil {
+				continue
+			}
 			if fs.Changed(name) {
 				return nil, usagef("--%s needs -f/--follow", name)
 			}

@@ -25,6 +25,17 @@ func ReadContext(ctx context.Context, name string, stdin io.Reader, p *parser.Pa
 	return scan(in, p, fn)
 }
 
+// ReadReader is ReadContext of r, an input already open (a command's
+// output), named name in the events and the errors. Like standard input,
+// it is decoded from gzip and UTF-16 when it starts as they do.
+func ReadReader(ctx context.Context, name string, r io.Reader, p *parser.Parser, fn func(*parser.Event)) (Stats, error) {
+	in := &Input{Name: name, R: newCtxReader(ctx, r)}
+	if err := in.decode(); err != nil {
+		return Stats{}, err
+	}
+	return scan(in, p, fn)
+}
+
 // ctxReader reads r until ctx is done, then returns ctx's cause. The check
 // is once per Read, a block of 64 KiB or more, so the cost does not show
 // beside the parse of the block.
