@@ -150,6 +150,7 @@ func serveChild(o *options, r io.Reader, stderr io.Writer, hooks followHooks) er
 		API:      o.follow.api,
 		Keep:     o.follow.keep,
 		Serve:    o.follow.serve,
+		CORS:     o.follow.cors,
 		Ready:    hooks.ready,
 		Quiet:    true, // the terminal is the command's; the summary is the batch read's
 		Interval: o.follow.interval,

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -183,5 +184,57 @@ func TestInterruptBinary(t *testing.T) {
 	}
 	if out.String() != want {
 		t.Errorf("summary on SIGINT:\n%s\nwant:\n%s", out.String(), want)
+	}
+}
+
+func TestBuildVersion(t *testing.T) {
+	vcs := []debug.BuildSetting{
+		{Key: "vcs", Value: "git"},
+		{Key: "vcs.revision", Value: "0123456789abcdef0123456789abcdef01234567"},
+		{Key: "vcs.time", Value: "2026-12-01T18:00:00Z"},
+		{Key: "vcs.modified", Value: "true"},
+	}
+	for _, c := range []struct {
+		module   string
+		settings []debug.BuildSetting
+		want     string
+	}{
+		{"v1.2.0", vcs, "v1.2.0"},
+		{"(devel)", vcs, "(devel) 0123456789ab 2026-12-01T18:00:00Z (modified)"},
+		{"", vcs[:2], "(devel) 0123456789ab"},
+		{"(devel)", nil, "(devel)"},
+	} {
+		if got := buildVersion(c.module, c.settings); got != c.want {
+			t.Errorf("buildVersion(%q, %d settings) = %q, want %q", c.module, len(c.settings), got, c.want)
+		}
+	}
+}
+
+// TestColorOn: --color first; then FORCE_COLOR as Node reads it, over
+// NO_COLOR; then NO_COLOR and TERM=dumb; then the terminal.
+func TestColorOn(t *testing.T) {
+	for _, c := range []struct {
+		mode, force, no, term string
+		tty, want             bool
+	}{
+		{"auto", "", "", "xterm", true, true},
+		{"auto", "", "", "xterm", false, false},
+		{"auto", "", "1", "xterm", true, false},
+		{"auto", "", "", "dumb", true, false},
+		{"auto", "1", "", "xterm", false, true},
+		{"auto", "3", "", "xterm", false, true},
+		{"auto", "true", "", "xterm", false, true},
+		{"auto", "1", "1", "xterm", false, true}, // FORCE_COLOR wins, as in Node
+		{"auto", "0", "", "xterm", true, false},
+		{"auto", "false", "", "xterm", true, false},
+		{"never", "1", "", "xterm", true, false},
+		{"always", "0", "1", "dumb", false, true},
+	} {
+		t.Setenv("FORCE_COLOR", c.force)
+		t.Setenv("NO_COLOR", c.no)
+		t.Setenv("TERM", c.term)
+		if got := colorOn(c.mode, c.tty); got != c.want {
+			t.Errorf("--color %s FORCE_COLOR=%q NO_COLOR=%q TERM=%s tty=%v: %v, want %v", c.mode, c.force, c.no, c.term, c.tty, got, c.want)
+		}
 	}
 }

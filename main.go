@@ -254,10 +254,45 @@ func startCPUProfile(path string) (stop func(), err error) {
 // file `next dev > dev-server.log` writes.
 const defaultLog = "dev-server.log"
 
-// version returns the module version reqstats was built from.
+// version returns the module version reqstats was built from, or, for a
+// build without one (go run, -buildvcs=false on a tagged checkout is not
+// it), the VCS revision and time the build recorded.
 func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(devel)"
 	}
-	return "(devel)"
+	return buildVersion(bi.Main.Version, bi.Settings)
+}
+
+// buildVersion is version from the build info's parts: the module version
+// when there is one, else "(devel)" with the vcs.revision (12 digits),
+// vcs.time and vcs.modified settings when present.
+func buildVersion(module string, settings []debug.BuildSetting) string {
+	if module != "" && module != "(devel)" {
+		return module
+	}
+	var rev, at string
+	modified := false
+	for _, s := range settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	v := "(devel)"
+	if rev != "" {
+		v += " " + rev[:min(len(rev), 12)]
+		if at != "" {
+			v += " " + at
+		}
+		if modified {
+			v += " (modified)"
+		}
+	}
+	return v
 }

@@ -328,6 +328,19 @@ func TestExitCodes(t *testing.T) {
 		{"budget on a method never requested", []string{"--fail-on", "route:POST /api/users/[id]:count>100", "testdata/dev-server.log"}, 1, "no request matched route POST /api/users/[id] (did you mean /api/users/[id]?)"},
 		{"budget on a route, breached and missing", []string{"--fail-on", "p95>800ms", "--fail-on", "route:/dashbord:max>1s", "testdata/dev-server.log"}, 1, "reqstats: budget breached: p95>800ms: 5.81s (21 requests)\nreqstats: budget route:/dashbord:max>1s: no request matched route /dashbord (did you mean /dashboard?)\n"},
 		{"budget breached and missing file", []string{"--fail-on", "p95>800ms", "nope.log", "testdata/dev-server.log"}, 3, "reqstats: budget breached: p95>800ms: 5.81s (21 requests)\n"},
+		{"flag typo", []string{"--slwo", "1s", "testdata/dev-server.log"}, 2, "reqstats: unknown flag: --slwo (did you mean --slow?)\n"},
+		{"flag far from any", []string{"--zzzzzzzz", "testdata/dev-server.log"}, 2, "reqstats: unknown flag: --zzzzzzzz\n"},
+		{"flag typo with a value", []string{"--sorce=next", "testdata/dev-server.log"}, 2, "reqstats: unknown flag: --sorce (did you mean --source?)\n"},
+		{"format typo", []string{"-o", "jsno", "testdata/dev-server.log"}, 2, "(did you mean json?)\n"},
+		{"format in capitals", []string{"-o", "JSON", "testdata/dev-server.log"}, 0, ""},
+		{"format md", []string{"-o", "md", "testdata/dev-server.log"}, 0, ""},
+		{"cors without serve", []string{"-f", "--cors", "*", "x.log"}, 2, "reqstats: --cors needs --serve\n"},
+		{"cors with a path", []string{"-f", "--serve", "9464", "--cors", "http://localhost:3000/app", "x.log"}, 2, "is not an origin"},
+		{"log without a command", []string{"--log", "x.log", "testdata/dev-server.log"}, 2, "reqstats: --log needs a command"},
+		{"command with files", []string{"testdata/dev-server.log", "--", "true"}, 2, "with -- COMMAND, reqstats reads the command's output, not files"},
+		{"command with -f", []string{"-f", "--", "true"}, 2, "-f does not go with -- COMMAND"},
+		{"command with --route", []string{"--route", "/x", "--", "true"}, 2, "--route does not go with -- COMMAND"},
+		{"empty command", []string{"--"}, 2, "-- names no command"},
 		{"negative min-samples", []string{"--min-samples", "-1", "testdata/dev-server.log"}, 2, "--min-samples must not be negative"},
 	}
 	for _, tt := range tests {
@@ -344,6 +357,9 @@ func TestExitCodes(t *testing.T) {
 			}
 			if tt.name == "missing file among good ones" && !strings.Contains(out, `"totalRequests": 21`) {
 				t.Errorf("the good file was not reported:\n%s", out)
+			}
+			if tt.name == "format md" && !strings.HasPrefix(out, "### reqstats: 21 requests") {
+				t.Errorf("-o md is not Markdown:\n%s", out)
 			}
 			if tt.name == "missing file" && out != "" {
 				t.Errorf("a summary of nothing was written:\n%s", out)

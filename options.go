@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"github.com/reqstats/reqstats/aggregate"
 	"github.com/reqstats/reqstats/internal/approutes"
 	"github.com/reqstats/reqstats/internal/live"
+	"github.com/reqstats/reqstats/internal/suggest"
 	"github.com/reqstats/reqstats/parser"
 	"github.com/reqstats/reqstats/report"
 )
@@ -106,7 +108,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("reqstats", pflag.ContinueOnError)
 	fs.SortFlags = false
 	fs.SetOutput(io.Discard)
-	fs.StringVarP(&raw.format, "format", "o", "table", "output format: "+strings.Join(report.Formats(), ", "))
+	fs.StringVarP(&raw.format, "format", "o", "table", "output format: "+strings.Join(report.Formats(), ", ")+" (any case; md for markdown)")
 	fs.StringVar(&raw.slow, "slow", "2s", "a request slower than this is slow (2s, 500ms, or a number of ms)")
 	fs.IntVar(&o.agg.Top, "top", 10, "how many slowest routes and requests to list")
 	fs.StringVar(&raw.method, "percentile-method", "endpoint", "endpoint (x[floor(n·p)], as the in-app endpoint), nearest-rank or linear")
@@ -142,7 +144,8 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.DurationVar(&o.agg.Window, "window", 0, "with -f: keep only the requests of the last duration (5m), by line timestamp or arrival time")
 	fs.IntVar(&o.agg.MaxRoutes, "max-routes", 1000, "most routes kept; requests of new routes past it are counted as [other]")
 	fs.StringVar(&raw.serve, "serve", "", "with -f: serve /api/performance/metrics, /metrics and /healthz on this port or host:port (a bare port binds 127.0.0.1)")
-	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never (NO_COLOR is honoured)")
+	fs.StringArrayVar(&o.follow.cors, "cors", nil, "with --serve: let pages of this origin (http://localhost:3000; * for any) read the server from a browser (repeatable)")
+	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never (auto honours FORCE_COLOR, then NO_COLOR)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof reads it)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolP("help", "h", false, "show this help")
@@ -159,6 +162,25 @@ type rawFlags struct {
 	rules, include, exclude, failOn  []string
 	patterns, appDirs                []string
 	byMethod                         bool
+}
+
+// flagHint returns " (did you mean --slow?)" for an unknown flag that is
+// close to one, or "".
+func flagHint(fs *pflag.FlagSet, err error) string {
+	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok {
+		return ""
+	}
+	if i := strings.IndexByte(name, '='); i >= 0 {
+		name = name[:i]
+	}
+	var names []string
+	fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+	near := suggest.Closest(name, names)
+	if len(near) == 0 {
+		return ""
+	}
+	return " (did you mean --" + strings.Join(near[:min(len(near), 3)], " or --") + "?)"
 }
 
 // usage writes the help text.
@@ -181,7 +203,7 @@ func parseOptions(args []string) (*options, error) {
 		if errors.Is(err, pflag.ErrHelp) {
 			return nil, err
 		}
-		return nil, usageError{err}
+		return nil, usageError{fmt.Errorf("%w%s", err, flagHint(fs, err))}
 	}
 	if help, _ := fs.GetBool("help"); help {
 		return nil, pflag.ErrHelp
@@ -216,7 +238,7 @@ func parseOptions(args []string) (*options, error) {
 
 	var err error
 	if o.format, err = report.FormatFor(raw.format); err != nil {
-		return nil, usageError{err}
+		return nil, usageError{fmt.Errorf("%w%s", err, suggest.Hint(raw.format, report.Formats()))}
 	}
 	api := o.format.Name == "api"
 	if o.agg.Slow, err = aggregate.ParseDuration(raw.slow); err != nil {
@@ -346,6 +368,14 @@ func parseOptions(args []string) (*options, error) {
 			return nil, usagef("--serve: %v", err)
 		}
 	}
+	for _, origin := range o.follow.cors {
+		if raw.serve == "" {
+			return nil, usagef("--cors needs --serve")
+		}
+		if err := checkOrigin(origin); err != nil {
+			return nil, usagef("--cors: %v", err)
+		}
+	}
 	o.follow.keep = 1000 // what the in-app store keeps
 	// What --serve answers at the endpoint's path is what -o api prints:
 	// raw paths, methods merged, unless the flags say otherwise.
@@ -369,6 +399,22 @@ func parseOptions(args []string) (*options, error) {
 		o.appDirs = raw.appDirs
 	}
 	return o, nil
+}
+
+// checkOrigin checks a --cors origin: "*", or a scheme and host as a
+// browser sends it in Origin, with no path.
+func checkOrigin(origin string) error {
+	if origin == "*" {
+		return nil
+	}
+	u, err := url.Parse(origin)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+		return fmt.Errorf("%q is not an origin: want scheme://host[:port], such as http://localhost:3000, or *", origin)
+	}
+	if u.Path == "/" {
+		return fmt.Errorf("%q: an origin has no path; drop the trailing /", origin)
+	}
+	return nil
 }
 
 // parseSources checks --source, --input-format and --pattern.
@@ -451,13 +497,21 @@ func (o *options) resolve(stdout io.Writer) error {
 	return nil
 }
 
-// colorOn decides whether the table is coloured.
+// colorOn decides whether the table is coloured: --color always or
+// never; else FORCE_COLOR, as Node reads it (0 or false: off, any other
+// value: on, even off a terminal; https://force-color.org), which wins
+// over NO_COLOR as it does in Node, so a Next user who sets it sees what
+// Next does; else no colour with NO_COLOR (https://no-color.org) or a
+// dumb terminal; else colour on a terminal.
 func colorOn(mode string, tty bool) bool {
 	switch mode {
 	case "always":
 		return true
 	case "never":
 		return false
+	}
+	if force := os.Getenv("FORCE_COLOR"); force != "" {
+		return force != "0" && !strings.EqualFold(force, "false")
 	}
 	if os.Getenv("NO_COLOR") != "" { // https://no-color.org
 		return false
