@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -167,5 +169,54 @@ func TestChildNotFound(t *testing.T) {
 	code, _, errOut := runCLI(t, "", "--log", "-", "--", "reqstats-no-such-command")
 	if code != 127 || !strings.Contains(errOut, "executable file not found") {
 		t.Errorf("exit %d, want 127; stderr %q", code, errOut)
+	}
+}
+
+// TestChildServe: with --serve, the endpoint counts the command's
+// requests while it runs.
+func TestChildServe(t *testing.T) {
+	dir := t.TempDir()
+	abs, _ := filepath.Abs("testdata/dev-server.log")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	ready := make(chan string, 1)
+	var out, errOut watchedBuffer
+	done := make(chan int, 1)
+	args := []string{"--log", filepath.Join(dir, "dev-server.log"), "--serve", "0", "-o", "api", "--", "sh", "-c", "cat " + abs + "; sleep 30"}
+	go func() {
+		done <- exit(&errOut, runErr(args, strings.NewReader(""), &out, &errOut, &signals{ctx: ctx}, followHooks{ready: ready}))
+	}()
+	var addr string
+	select {
+	case addr = <-ready:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("not serving; stderr: %s", errOut.String())
+	}
+	var body string
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(body, `"totalRequests": 21`); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			cancel(interrupted{syscall.SIGINT})
+			<-done
+			t.Fatalf("the endpoint never counted 21 requests: %s", body)
+		}
+		resp, err := http.Get("http://" + addr + "/api/performance/metrics")
+		if err != nil {
+			continue
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		body = string(b)
+	}
+	cancel(interrupted{syscall.SIGINT})
+	select {
+	case code := <-done:
+		if code != 130 {
+			t.Errorf("exit %d, want 130; stderr: %s", code, errOut.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("reqstats did not end")
+	}
+	if !strings.Contains(out.String(), `"totalRequests": 21`) {
+		t.Errorf("no summary: %s", out.String())
 	}
 }
