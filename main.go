@@ -15,9 +15,11 @@
 // Usage:
 //
 //	reqstats [flags] [file ...]
+//	reqstats [flags] -- COMMAND [ARG ...]
 //
 // For example:
 //
+//	$ reqstats -- next dev        # next dev as usual, then its summary
 //	$ next dev 2>&1 | tee dev-server.log | reqstats
 //	$ reqstats -o api dev-server.log
 //	{
