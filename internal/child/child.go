@@ -22,9 +22,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/creack/pty"
-	"golang.org/x/sys/unix"
-
 	"github.com/reqstats/reqstats/internal/clock"
 )
 
@@ -77,32 +74,9 @@ func Start(cfg Config) (*Process, error) {
 	}
 	cmd := exec.Command(cfg.Path, cfg.Args...)
 	cmd.Env = cfg.Env
-	var r, w *os.File
-	var err error
-	if cfg.TTY {
-		if r, w, err = pty.Open(); err != nil {
-			return nil, err
-		}
-		// Bytes as written: a terminal turns "\n" into "\r\n" on its
-		// way out, and reqstats' own terminal does that already; the log
-		// keeps the command's line endings.
-		if t, err := unix.IoctlGetTermios(int(w.Fd()), unix.TCGETS); err == nil {
-			t.Oflag &^= unix.ONLCR
-			unix.IoctlSetTermios(int(w.Fd()), unix.TCSETS, t)
-		}
-		if cfg.Size != nil {
-			if cols, rows, err := cfg.Size(); err == nil && cols > 0 && rows > 0 {
-				pty.Setsize(r, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
-			}
-		}
-		// A session of its own, with the pty as its terminal: Ctrl-C on
-		// reqstats' terminal reaches reqstats only, which passes it on.
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 1}
-	} else {
-		if r, w, err = os.Pipe(); err != nil {
-			return nil, err
-		}
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	r, w, err := output(cmd, cfg)
+	if err != nil {
+		return nil, err
 	}
 	cmd.Stdout, cmd.Stderr = w, w
 	if err := cmd.Start(); err != nil {
@@ -170,13 +144,6 @@ func (p *Process) Stop(sig syscall.Signal) {
 
 // Kill sends SIGKILL to the command's process group.
 func (p *Process) Kill() { p.signal(syscall.SIGKILL) }
-
-// signal sends sig to the command's process group, which may outlive the
-// command in grandchildren (next dev's workers); its id is not reused
-// while one of them lives.
-func (p *Process) signal(sig syscall.Signal) {
-	syscall.Kill(-p.cmd.Process.Pid, sig)
-}
 
 // Wait waits for the command to exit and its output to be copied, and
 // returns its exit status: its exit code, or 128 + the signal that
