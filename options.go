@@ -101,6 +101,8 @@ Exit status:
            baseline needed one (--allow-empty accepts that)
   130/143  interrupted by SIGINT/SIGTERM: the summary of what was read is
            written; a second Ctrl-C exits at once
+With -- COMMAND, the command's own status unless a budget or the baseline
+failed (1 or 3); 127 when it was not found.
 `
 
 // newFlagSet declares the flags into o.

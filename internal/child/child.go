@@ -39,7 +39,8 @@ type Config struct {
 	Copies []io.Writer
 
 	// TTY gives the command a pseudo-terminal as its standard output and
-	// error, of Size (columns, rows) when set.
+	// error, of Size (columns, rows) when set, and of Size again each time
+	// reqstats' terminal is resized.
 	TTY  bool
 	Size func() (cols, rows int, err error)
 
@@ -58,6 +59,7 @@ type Process struct {
 	out    *os.File // the read end of its output: the pty's master or a pipe
 	copied chan struct{}
 	exited chan struct{}
+	tty    bool
 	clk    clock.Clock
 	grace  time.Duration
 	drain  time.Duration
@@ -86,7 +88,8 @@ func Start(cfg Config) (*Process, error) {
 	}
 	w.Close() // the command holds it now: its exit closes the output
 	p := &Process{cmd: cmd, out: r, copied: make(chan struct{}), exited: make(chan struct{}),
-		clk: clk, grace: cfg.Grace, drain: cfg.Drain}
+		tty: cfg.TTY, clk: clk, grace: cfg.Grace, drain: cfg.Drain}
+	p.followSize(cfg.Size)
 	go p.copy(append([]io.Writer{cfg.Out}, cfg.Copies...))
 	return p, nil
 }

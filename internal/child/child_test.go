@@ -6,8 +6,10 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -141,5 +143,43 @@ func TestStopEscalates(t *testing.T) {
 func TestNotFound(t *testing.T) {
 	if _, err := Start(Config{Path: "reqstats-no-such-command", Out: &lockedBuffer{}}); err == nil {
 		t.Error("started a command that does not exist")
+	}
+}
+
+// TestTTYFollowsSize: when reqstats' terminal is resized (SIGWINCH), the
+// pty is given the new size, and the command hears of it.
+func TestTTYFollowsSize(t *testing.T) {
+	var calls atomic.Int32
+	size := func() (int, int, error) {
+		if calls.Add(1) == 1 {
+			return 100, 30, nil
+		}
+		return 120, 40, nil
+	}
+	var out lockedBuffer
+	p, err := Start(Config{Path: "sh", Args: []string{"-c", `trap 'stty size <&1; exit 0' WINCH; echo ready; while :; do sleep 0.05; done`},
+		Out: &out, TTY: true, Size: size, Drain: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { p.Wait(); close(done) }()
+	defer func() {
+		p.Kill()
+		<-done
+	}()
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out.String(), "ready"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no ready")
+		}
+	}
+	syscall.Kill(os.Getpid(), syscall.SIGWINCH)
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the command did not hear of the resize: %q", out.String())
+	}
+	if !strings.Contains(out.String(), "40 120") {
+		t.Errorf("output %q, want the new size 40 120", out.String())
 	}
 }

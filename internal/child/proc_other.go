@@ -16,3 +16,5 @@ func output(cmd *exec.Cmd, cfg Config) (r, w *os.File, err error) {
 }
 
 func (p *Process) signal(sig syscall.Signal) { p.cmd.Process.Kill() }
+
+func (p *Process) followSize(size func() (int, int, error)) {}

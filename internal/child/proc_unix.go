@@ -5,6 +5,7 @@ package child
 import (
 	"os"
 	"os/exec"
+	"os/signal"
 	"syscall"
 
 	"github.com/creack/pty"
@@ -27,15 +28,42 @@ func output(cmd *exec.Cmd, cfg Config) (r, w *os.File, err error) {
 	// out, and reqstats' own terminal does that already; the log keeps
 	// the command's line endings.
 	keepNewlines(w)
-	if cfg.Size != nil {
-		if cols, rows, err := cfg.Size(); err == nil && cols > 0 && rows > 0 {
-			pty.Setsize(r, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
-		}
-	}
+	resize(r, cfg.Size)
 	// A session of its own, with the pty as its terminal: Ctrl-C on
 	// reqstats' terminal reaches reqstats only, which passes it on.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 1}
 	return r, w, nil
+}
+
+// resize gives the pty the size of reqstats' terminal, if known.
+func resize(pt *os.File, size func() (int, int, error)) {
+	if size == nil {
+		return
+	}
+	if cols, rows, err := size(); err == nil && cols > 0 && rows > 0 {
+		pty.Setsize(pt, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
+	}
+}
+
+// followSize resizes the pty each time reqstats' terminal is (SIGWINCH),
+// until the command exits.
+func (p *Process) followSize(size func() (int, int, error)) {
+	if !p.tty || size == nil {
+		return
+	}
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, syscall.SIGWINCH)
+	go func() {
+		defer signal.Stop(c)
+		for {
+			select {
+			case <-c:
+				resize(p.out, size)
+			case <-p.exited:
+				return
+			}
+		}
+	}()
 }
 
 // signal sends sig to the command's process group, which may outlive the
