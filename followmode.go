@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"time"
 
@@ -26,6 +27,7 @@ type followOptions struct {
 	interval time.Duration
 	route    string            // --route: one route in detail
 	serve    string            // --serve: listen address, "" for none
+	cors     []string          // --cors: origins whose pages may read the server
 	keep     int               // requests kept for ?format=full and --route
 	api      aggregate.Options // for --serve's endpoint: -o api's defaults
 }
@@ -48,6 +50,9 @@ func runFollow(ctx context.Context, o *options, names []string, stdin io.Reader,
 		if err := input.Followable(name); err != nil {
 			return err
 		}
+		if _, err := os.Stat(name); name != input.Stdin && errors.Is(err, fs.ErrNotExist) {
+			fmt.Fprintf(stderr, "reqstats: waiting for %s to appear\n", name)
+		}
 	}
 	sum := o.agg
 	if o.format.Streams {
@@ -68,6 +73,7 @@ func runFollow(ctx context.Context, o *options, names []string, stdin io.Reader,
 		API:     o.follow.api,
 		Keep:    o.follow.keep,
 		Serve:   o.follow.serve,
+		CORS:    o.follow.cors,
 		Ready:   hooks.ready,
 		View: live.View{
 			Out: stdout, Format: o.format, Route: o.follow.route, Names: names,

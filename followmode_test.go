@@ -269,3 +269,30 @@ func TestFollowModeStepped(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowModeWaitsForFile tells once, on stderr, that the file to
+// follow does not exist yet; it says nothing of a file that does.
+func TestFollowModeWaitsForFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name, want string
+	}{
+		{"dev-server.log", "reqstats: waiting for " + filepath.Join(dir, "dev-server.log") + " to appear\n"},
+		{"there.log", ""},
+	} {
+		path := filepath.Join(dir, c.name)
+		if c.want == "" {
+			os.WriteFile(path, nil, 0o644)
+		}
+		opts := followOptionsFor(t, "-f", "-o", "api", "--interval", "1h", path)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel() // stopped at once: only what is said before the follow counts
+		var errOut strings.Builder
+		if code := exit(&errOut, runFollow(ctx, opts, []string{path}, strings.NewReader(""), io.Discard, &errOut, followHooks{})); code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.name, code, errOut.String())
+		}
+		if errOut.String() != c.want {
+			t.Errorf("%s: stderr %q, want %q", c.name, errOut.String(), c.want)
+		}
+	}
+}

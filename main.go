@@ -15,9 +15,11 @@
 // Usage:
 //
 //	reqstats [flags] [file ...]
+//	reqstats [flags] -- COMMAND [ARG ...]
 //
 // For example:
 //
+//	$ reqstats -- next dev        # next dev as usual, then its summary
 //	$ next dev 2>&1 | tee dev-server.log | reqstats
 //	$ reqstats -o api dev-server.log
 //	{
@@ -46,6 +48,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/spf13/pflag"
@@ -60,8 +63,51 @@ func main() {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		debug.SetMemoryLimit(memoryLimit)
 	}
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	sig := watchSignals()
+	os.Exit(exit(os.Stderr, runErr(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, sig, followHooks{})))
 }
+
+// signals is how SIGINT and SIGTERM reach a run. The first cancels ctx,
+// with an interrupted as its cause: a batch read stops there and the
+// summary of what was read is written; follow mode writes its final
+// summary; a command run by reqstats is passed the signal. The second
+// runs onKill, if a run set it, and exits at once.
+type signals struct {
+	ctx    context.Context
+	onKill atomic.Pointer[func()]
+}
+
+// watchSignals starts watching for SIGINT and SIGTERM.
+func watchSignals() *signals {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	s := &signals{ctx: ctx}
+	c := make(chan os.Signal, 2)
+	signal.Notify(c, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		cancel(interrupted{(<-c).(syscall.Signal)})
+		second := (<-c).(syscall.Signal)
+		if kill := s.onKill.Load(); kill != nil {
+			(*kill)()
+		}
+		os.Exit(interrupted{second}.ExitCode())
+	}()
+	return s
+}
+
+// interrupted is the cause of a run stopped by a signal. Its exit status
+// is the shell's for a process killed by it, 128 + the signal's number
+// (130 for SIGINT, 143 for SIGTERM), so a script can tell a summary of
+// part of its input from a whole one.
+type interrupted struct{ sig syscall.Signal }
+
+func (e interrupted) Error() string {
+	name := "SIGINT"
+	if e.sig == syscall.SIGTERM {
+		name = "SIGTERM"
+	}
+	return "interrupted by " + name
+}
+func (e interrupted) ExitCode() int { return 128 + int(e.sig) }
 
 // memoryLimit is the Go runtime's soft memory limit, unless GOMEMLIMIT
 // sets another. The samples of a 10 GiB log keep about 9 MB and the rest
@@ -77,11 +123,12 @@ const maxWarnings = 10
 // run is reqstats with its arguments and standard streams; it returns the
 // exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return exit(stderr, runErr(args, stdin, stdout, stderr, followHooks{}))
+	return exit(stderr, runErr(args, stdin, stdout, stderr, &signals{ctx: context.Background()}, followHooks{}))
 }
 
-// runErr is run with follow mode's clock, returning what went wrong.
-func runErr(args []string, stdin io.Reader, stdout, stderr io.Writer, hooks followHooks) error {
+// runErr is run with the signals that stop it and follow mode's clock,
+// returning what went wrong.
+func runErr(args []string, stdin io.Reader, stdout, stderr io.Writer, sig *signals, hooks followHooks) error {
 	if len(args) > 0 && args[0] == "completion" { // ./completion names a file of that name
 		return runCompletion(args[1:], stdout)
 	}
@@ -102,6 +149,9 @@ func runErr(args []string, stdin io.Reader, stdout, stderr io.Writer, hooks foll
 	if err := opts.resolve(stdout); err != nil {
 		return err
 	}
+	if opts.command != nil {
+		return runChild(sig, opts, stdout, stderr, hooks)
+	}
 	names, err := inputNames(opts.files, stdin, opts.following)
 	if err != nil {
 		return err
@@ -114,11 +164,9 @@ func runErr(args []string, stdin io.Reader, stdout, stderr io.Writer, hooks foll
 		defer stop()
 	}
 	if opts.following {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		return runFollow(ctx, opts, names, stdin, stdout, stderr, hooks)
+		return runFollow(sig.ctx, opts, names, stdin, stdout, stderr, hooks)
 	}
-	return runBatch(opts, names, stdin, stdout, stderr)
+	return runBatch(sig.ctx, opts, names, stdin, "", stdout, stderr)
 }
 
 // The errors run ends with, by exit status; any other error is status 1.
@@ -128,10 +176,17 @@ type (
 	// buildFailure is a budget breach or a regression: exit status 1,
 	// after the report.
 	buildFailure struct{ lines []string }
-	// reportedError is a failure already told on standard error (an
-	// input that could not be read, the others still were): exit status
-	// 1, and nothing more to print.
+	// reportedError is a failure already told on standard error (a
+	// --serve address that could not be bound, a followed input that
+	// failed): exit status 1, and nothing more to print.
 	reportedError struct{}
+	// inputError is an input (or the baseline) that could not be read,
+	// or that held no request while a budget or a baseline needed one:
+	// exit status 3. With quiet, it was already told on standard error.
+	inputError struct {
+		err   error
+		quiet bool
+	}
 )
 
 func (e usageError) Error() string { return e.err.Error() }
@@ -143,6 +198,10 @@ func (e buildFailure) ExitCode() int { return 1 }
 
 func (reportedError) Error() string { return "failed" }
 func (reportedError) ExitCode() int { return 1 }
+
+func (e inputError) Error() string { return e.err.Error() }
+func (e inputError) Unwrap() error { return e.err }
+func (e inputError) ExitCode() int { return 3 }
 
 var errReported error = reportedError{}
 
@@ -156,7 +215,8 @@ func exit(stderr io.Writer, err error) int {
 	if err == nil {
 		return 0
 	}
-	if !errors.Is(err, errReported) {
+	var in inputError
+	if !errors.Is(err, errReported) && !(errors.As(err, &in) && in.quiet) {
 		fmt.Fprintf(stderr, "reqstats: %v\n", err)
 	}
 	var coded interface{ ExitCode() int }
@@ -202,10 +262,45 @@ func startCPUProfile(path string) (stop func(), err error) {
 // file `next dev > dev-server.log` writes.
 const defaultLog = "dev-server.log"
 
-// version returns the module version reqstats was built from.
+// version returns the module version reqstats was built from, or, for a
+// build without one (go run, -buildvcs=false on a tagged checkout is not
+// it), the VCS revision and time the build recorded.
 func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(devel)"
 	}
-	return "(devel)"
+	return buildVersion(bi.Main.Version, bi.Settings)
+}
+
+// buildVersion is version from the build info's parts: the module version
+// when there is one, else "(devel)" with the vcs.revision (12 digits),
+// vcs.time and vcs.modified settings when present.
+func buildVersion(module string, settings []debug.BuildSetting) string {
+	if module != "" && module != "(devel)" {
+		return module
+	}
+	var rev, at string
+	modified := false
+	for _, s := range settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	v := "(devel)"
+	if rev != "" {
+		v += " " + rev[:min(len(rev), 12)]
+		if at != "" {
+			v += " " + at
+		}
+		if modified {
+			v += " (modified)"
+		}
+	}
+	return v
 }

@@ -104,7 +104,7 @@ var goldenCases = []struct {
 	{"by-file.table", []string{"--by-file", "testdata/ci.log", "testdata/dev-server.log"}, 0},
 	{"by-file.md", []string{"-o", "markdown", "--by-file", "testdata/ci.log", "testdata/dev-server.log"}, 0},
 	{"by-file.csv", []string{"-o", "csv", "--by-file", "testdata/ci.log", "testdata/dev-server.log"}, 0},
-	{"dev-server.pass.junit", []string{"-o", "junit", "--fail-on", "p95>10s", "--fail-on", "route:/nope:p95>1s", "testdata/dev-server.log"}, 0},
+	{"dev-server.pass.junit", []string{"-o", "junit", "--fail-on", "p95>10s", "--fail-on", "route:/dashboard:p95>1s", "testdata/dev-server.log"}, 0},
 	// next start: no Next request lines, only the app's pino-http JSON.
 	{"production.table", []string{"testdata/production.log"}, 0},
 	{"production.api.json", []string{"-o", "api", "testdata/production.log"}, 0},
@@ -289,9 +289,9 @@ func TestExitCodes(t *testing.T) {
 		code   int
 		stderr string // a line stderr must hold
 	}{
-		{"missing file", []string{"nope.log"}, 1, "reqstats: open nope.log: no such file or directory\n"},
-		{"missing file among good ones", []string{"-o", "api", "nope.log", "testdata/dev-server.log"}, 1, "reqstats: open nope.log: no such file or directory\n"},
-		{"directory", []string{"testdata"}, 1, "reqstats: read testdata: is a directory\n"},
+		{"missing file", []string{"nope.log"}, 3, "reqstats: open nope.log: no such file or directory\n"},
+		{"missing file among good ones", []string{"-o", "api", "nope.log", "testdata/dev-server.log"}, 3, "reqstats: open nope.log: no such file or directory\n"},
+		{"directory", []string{"testdata"}, 3, "reqstats: read testdata: is a directory\n"},
 		{"binary file", []string{bin}, 0, "reqstats: " + bin + ": binary file, no requests found\n"},
 		{"5 MB single line", []string{"-o", "api", huge}, 0, ""},
 		{"unknown flag", []string{"--nope"}, 2, "reqstats: unknown flag: --nope\n"},
@@ -319,16 +319,16 @@ func TestExitCodes(t *testing.T) {
 		{"budget at the edge", []string{"--fail-on", "p95>5.809s", "testdata/dev-server.log"}, 0, ""},
 		{"budget at the edge, inclusive", []string{"--fail-on", "p95>=5.809s", "testdata/dev-server.log"}, 1, "p95>=5.809s: 5.81s (21 requests)"},
 		{"budget not enough data", []string{"-o", "api", "--fail-on", "p95>1ms", "--min-samples", "22", "testdata/dev-server.log"}, 0, "reqstats: budget p95>1ms: not enough data, 21 requests (22 needed)\n"},
-		{"budget and missing file", []string{"--fail-on", "p95>10s", "nope.log", "testdata/dev-server.log"}, 1, "reqstats: open nope.log"},
+		{"budget and missing file", []string{"--fail-on", "p95>10s", "nope.log", "testdata/dev-server.log"}, 3, "reqstats: open nope.log"},
 		{"bad budget", []string{"--fail-on", "p95>>800ms", "testdata/dev-server.log"}, 2, "reqstats: --fail-on \"p95>>800ms\": unexpected \">\" at column 5\n"},
 		{"bad budget unit", []string{"--fail-on", "p95>800", "testdata/dev-server.log"}, 2, "at column 5"},
 		{"budget method without by-method", []string{"--by-method=false", "--fail-on", "route:GET /x:p95>1s", "testdata/dev-server.log"}, 2, "names a method, but routes are not split by method"},
-		{"baseline not JSON", []string{"--baseline", "testdata/ci.log", "testdata/ci.log"}, 1, "reqstats: baseline testdata/ci.log: not a reqstats summary (not a JSON object; write one with -o json)\n"},
-		{"baseline api JSON", []string{"--baseline", "testdata/baseline/dev-server.api.json", "testdata/ci.log"}, 1, "reqstats: baseline testdata/baseline/dev-server.api.json: not a reqstats summary (no schema; write one with -o json)\n"},
-		{"baseline other schema", []string{"--baseline", other, "testdata/ci.log"}, 1, "reqstats: baseline " + other + ": not a reqstats summary (schema \"k6.summary/v1\")\n"},
-		{"baseline newer schema", []string{"--baseline", v2, "testdata/ci.log"}, 1, "reqstats: baseline " + v2 + ": written by an incompatible reqstats (schema \"reqstats.summary/v2\", this one reads \"reqstats.summary/v1\")\n"},
-		{"baseline missing", []string{"--baseline", "nope.json", "testdata/ci.log"}, 1, "reqstats: baseline: open nope.json: no such file or directory\n"},
-		{"baseline other percentiles", []string{"--baseline", "testdata/dev-server.json", "--percentile-method", "linear", "testdata/ci.log"}, 1, "reqstats: baseline testdata/dev-server.json: its percentiles are endpoint, these linear (pass --percentile-method endpoint)\n"},
+		{"baseline not JSON", []string{"--baseline", "testdata/ci.log", "testdata/ci.log"}, 3, "reqstats: baseline testdata/ci.log: not a reqstats summary (not a JSON object; write one with -o json)\n"},
+		{"baseline api JSON", []string{"--baseline", "testdata/baseline/dev-server.api.json", "testdata/ci.log"}, 3, "reqstats: baseline testdata/baseline/dev-server.api.json: not a reqstats summary (no schema; write one with -o json)\n"},
+		{"baseline other schema", []string{"--baseline", other, "testdata/ci.log"}, 3, "reqstats: baseline " + other + ": not a reqstats summary (schema \"k6.summary/v1\")\n"},
+		{"baseline newer schema", []string{"--baseline", v2, "testdata/ci.log"}, 3, "reqstats: baseline " + v2 + ": written by an incompatible reqstats (schema \"reqstats.summary/v2\", this one reads \"reqstats.summary/v1\")\n"},
+		{"baseline missing", []string{"--baseline", "nope.json", "testdata/ci.log"}, 3, "reqstats: baseline: open nope.json: no such file or directory\n"},
+		{"baseline other percentiles", []string{"--baseline", "testdata/dev-server.json", "--percentile-method", "linear", "testdata/ci.log"}, 3, "reqstats: baseline testdata/dev-server.json: its percentiles are endpoint, these linear (pass --percentile-method endpoint)\n"},
 		{"baseline within", []string{"--baseline", "testdata/dev-server.json", "--max-regression", "700%", "--min-samples", "3", "testdata/ci.log"}, 0, ""},
 		{"max-regression without baseline", []string{"--max-regression", "20%", "testdata/ci.log"}, 2, "reqstats: --max-regression needs --baseline\n"},
 		{"bad max-regression", []string{"--baseline", "testdata/dev-server.json", "--max-regression", "lots", "testdata/ci.log"}, 2, "reqstats: --max-regression: bad percentage \"lots\" (want e.g. 20%)\n"},
@@ -338,6 +338,29 @@ func TestExitCodes(t *testing.T) {
 		{"since relative on stdin", []string{"--since", "5m", "-"}, 2, "reqstats: --since: a duration counts back from the last timestamp, which needs a file, not standard input; give an RFC 3339 time\n"},
 		{"bad since", []string{"--since", "yesterday", "testdata/ci.log"}, 2, "reqstats: --since: \"yesterday\" is neither an RFC 3339 time (2026-11-28T04:10:00Z) nor a duration before the last timestamp (5m)\n"},
 		{"until before since", []string{"--since", "2026-11-28T04:11:00Z", "--until", "2026-11-28T04:10:00Z", "testdata/ci.log"}, 2, "reqstats: --until 2026-11-28T04:10:00Z is before --since 2026-11-28T04:11:00Z\n"},
+		{"empty log with a budget", []string{"--fail-on", "p95>800ms", "testdata/empty.log"}, 3, "reqstats: no request was counted (0 lines read, 0 requests excluded): the budgets judge nothing (--allow-empty accepts an empty log)\n"},
+		{"empty log with a budget, allowed", []string{"--allow-empty", "--fail-on", "p95>800ms", "testdata/empty.log"}, 0, ""},
+		{"empty log with a baseline", []string{"--baseline", "testdata/dev-server.json", "testdata/empty.log"}, 3, "the comparison with the baseline judge nothing"},
+		{"all excluded with a budget", []string{"--exclude", "/**", "--fail-on", "count<1000", "testdata/dev-server.log"}, 3, "(84 lines read, 23 requests excluded)"},
+		{"empty log without a budget", []string{"testdata/empty.log"}, 0, ""},
+		{"budget on a route never requested", []string{"--fail-on", "route:/api/nope:p95>1s", "testdata/dev-server.log"}, 1, "reqstats: budget route:/api/nope:p95>1s: no request matched route /api/nope (the closest are /api/error, /, /dashboard)\n"},
+		{"budget on a route mistyped", []string{"--fail-on", "route:/api/eror:p95>1s", "testdata/dev-server.log"}, 1, "reqstats: budget route:/api/eror:p95>1s: no request matched route /api/eror (did you mean /api/error?)\n"},
+		{"budget on a method never requested", []string{"--fail-on", "route:POST /api/users/[id]:count>100", "testdata/dev-server.log"}, 1, "no request matched route POST /api/users/[id] (did you mean /api/users/[id]?)"},
+		{"budget on a route, breached and missing", []string{"--fail-on", "p95>800ms", "--fail-on", "route:/dashbord:max>1s", "testdata/dev-server.log"}, 1, "reqstats: budget breached: p95>800ms: 5.81s (21 requests)\nreqstats: budget route:/dashbord:max>1s: no request matched route /dashbord (did you mean /dashboard?)\n"},
+		{"budget breached and missing file", []string{"--fail-on", "p95>800ms", "nope.log", "testdata/dev-server.log"}, 3, "reqstats: budget breached: p95>800ms: 5.81s (21 requests)\n"},
+		{"flag typo", []string{"--slwo", "1s", "testdata/dev-server.log"}, 2, "reqstats: unknown flag: --slwo (did you mean --slow?)\n"},
+		{"flag far from any", []string{"--zzzzzzzz", "testdata/dev-server.log"}, 2, "reqstats: unknown flag: --zzzzzzzz\n"},
+		{"flag typo with a value", []string{"--sorce=next", "testdata/dev-server.log"}, 2, "reqstats: unknown flag: --sorce (did you mean --source?)\n"},
+		{"format typo", []string{"-o", "jsno", "testdata/dev-server.log"}, 2, "(did you mean json?)\n"},
+		{"format in capitals", []string{"-o", "JSON", "testdata/dev-server.log"}, 0, ""},
+		{"format md", []string{"-o", "md", "testdata/dev-server.log"}, 0, ""},
+		{"cors without serve", []string{"-f", "--cors", "*", "x.log"}, 2, "reqstats: --cors needs --serve\n"},
+		{"cors with a path", []string{"-f", "--serve", "9464", "--cors", "http://localhost:3000/app", "x.log"}, 2, "is not an origin"},
+		{"log without a command", []string{"--log", "x.log", "testdata/dev-server.log"}, 2, "reqstats: --log needs a command"},
+		{"command with files", []string{"testdata/dev-server.log", "--", "true"}, 2, "with -- COMMAND, reqstats reads the command's output, not files"},
+		{"command with -f", []string{"-f", "--", "true"}, 2, "-f does not go with -- COMMAND"},
+		{"command with --route", []string{"--route", "/x", "--", "true"}, 2, "--route does not go with -- COMMAND"},
+		{"empty command", []string{"--"}, 2, "-- names no command"},
 		{"negative min-samples", []string{"--min-samples", "-1", "testdata/dev-server.log"}, 2, "--min-samples must not be negative"},
 	}
 	for _, tt := range tests {
@@ -354,6 +377,12 @@ func TestExitCodes(t *testing.T) {
 			}
 			if tt.name == "missing file among good ones" && !strings.Contains(out, `"totalRequests": 21`) {
 				t.Errorf("the good file was not reported:\n%s", out)
+			}
+			if tt.name == "format md" && !strings.HasPrefix(out, "### reqstats: 21 requests") {
+				t.Errorf("-o md is not Markdown:\n%s", out)
+			}
+			if tt.name == "missing file" && out != "" {
+				t.Errorf("a summary of nothing was written:\n%s", out)
 			}
 			if tt.name == "5 MB single line" && !strings.Contains(out, `"path": "/huge"`) {
 				t.Errorf("the request at the end of a 5 MB line was lost:\n%s", out)

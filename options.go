@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"github.com/reqstats/reqstats/aggregate"
 	"github.com/reqstats/reqstats/internal/approutes"
 	"github.com/reqstats/reqstats/internal/live"
+	"github.com/reqstats/reqstats/internal/suggest"
 	"github.com/reqstats/reqstats/parser"
 	"github.com/reqstats/reqstats/report"
 )
@@ -33,6 +35,7 @@ type options struct {
 
 	budgets    []aggregate.Budget // --fail-on
 	minSamples int
+	allowEmpty bool // --allow-empty: a log with no request passes the budgets
 
 	since, until aggregate.TimeBound
 	byFile       bool // --by-file
@@ -43,6 +46,9 @@ type options struct {
 
 	following bool // -f
 	follow    followOptions
+
+	command []string // after "--": the command reqstats runs and reads
+	log     string   // --log: where the command's output is kept; "-" for nowhere
 
 	// Read by resolve.
 	patternFiles []string // --pattern-file
@@ -64,12 +70,16 @@ lines, without touching the app.
 
 Usage:
   reqstats [flags] [file ...]
+  reqstats [flags] -- COMMAND [ARG ...]
 
 With no file, reqstats reads standard input when it is a pipe, and
 ./dev-server.log otherwise. "-" names standard input. Gzip input is
-recognised by its first bytes.
+recognised by its first bytes. With -- COMMAND, reqstats runs the dev
+server itself: its output shows as it would alone and is kept in --log,
+and the summary follows when it exits or on Ctrl-C.
 
 Examples:
+  reqstats -- next dev                  # run next dev; its summary on exit or Ctrl-C
   next dev 2>&1 | tee dev-server.log | reqstats
   reqstats dev-server.log
   reqstats -o api dev-server.log        # what GET /api/performance/metrics would return
@@ -83,10 +93,18 @@ Flags:
 `
 
 const usageTail = `
-Exit status: 0 when all went well; 1 when an input could not be read (the
-others are still read and reported), a --fail-on budget was breached or
-a route regressed against --baseline (the report is still written); 2 for
-a usage error.
+Exit status:
+  0        all went well
+  1        a --fail-on budget was breached or matched no route, or a route
+           regressed against --baseline (the report is still written)
+  2        a usage error
+  3        an input or the baseline could not be read (the others are still
+           read and reported), or no request was counted while a budget or
+           baseline needed one (--allow-empty accepts that)
+  130/143  interrupted by SIGINT/SIGTERM: the summary of what was read is
+           written; a second Ctrl-C exits at once
+With -- COMMAND, the command's own status unless a budget or the baseline
+failed (1 or 3); 127 when it was not found.
 `
 
 // newFlagSet declares the flags into o.
@@ -94,7 +112,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("reqstats", pflag.ContinueOnError)
 	fs.SortFlags = false
 	fs.SetOutput(io.Discard)
-	fs.StringVarP(&raw.format, "format", "o", "table", "output format: "+strings.Join(report.Formats(), ", "))
+	fs.StringVarP(&raw.format, "format", "o", "table", "output format: "+strings.Join(report.Formats(), ", ")+" (any case; md for markdown)")
 	fs.StringVar(&raw.slow, "slow", "2s", "a request slower than this is slow (2s, 500ms, or a number of ms)")
 	fs.IntVar(&o.agg.Top, "top", 10, "how many slowest routes and requests to list")
 	fs.StringVar(&raw.sort, "sort", "mean", "what the routes listed are ranked by, the largest first: count, mean, p95, p99, max, slow or errors")
@@ -107,6 +125,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.BoolVar(&o.agg.KeepInternal, "keep-internal", false, "count Next's own requests (/_next/**, /__nextjs**, *.hot-update.json)")
 	fs.StringVar(&raw.coldCompile, "cold-compile", "100ms", "the shortest wait counted as a compile: a compile: or next.js: phase, or a first request in a dev log, of at least this long is cold")
 	fs.StringArrayVar(&raw.failOn, "fail-on", nil, "exit 1 when this is true, e.g. 'p95>800ms', 'warm:p99>=2s', 'errors>0', 'route:/api/users/[id]:p95>300ms' (repeatable)")
+	fs.BoolVar(&o.allowEmpty, "allow-empty", false, "accept a log with no request: without it, --fail-on or --baseline on one exits 3")
 	fs.IntVar(&o.minSamples, "min-samples", 20, "fewest requests a percentile, mean or rate budget is judged on; fewer is \"not enough data\"")
 	fs.StringVar(&raw.since, "since", "", "count only requests from this time: RFC 3339 (2026-11-28T04:10:00Z) or a duration before the last timestamp (5m)")
 	fs.StringVar(&raw.until, "until", "", "count only requests up to this time: RFC 3339 or a duration before the last timestamp")
@@ -120,6 +139,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.StringArrayVar(&raw.patterns, "pattern", nil, "a regexp for your own request lines (repeatable), with named groups path and duration, and optionally method, status, unit (default ms) and time")
 	fs.StringArrayVar(&o.patternFiles, "pattern-file", nil, "read --pattern regexps from a file, one a line (blank lines and # comments skipped)")
 	fs.StringArrayVar(&raw.appDirs, "app-dir", nil, "group paths by the app's own routes, read from its app/ or pages/ folder (repeatable); default ./src/app, ./app, ./src/pages and ./pages of a project root; none to turn off")
+	fs.StringVar(&o.log, "log", defaultLog, "with -- COMMAND: keep the command's output in this file (- for none)")
 	fs.BoolVarP(&o.following, "follow", "f", false, "keep reading as the log grows, through truncation and rotation; Ctrl-C prints the final summary")
 	fs.BoolVar(&o.follow.fromEnd, "from-end", false, "with -f: start at the end of the file, not its beginning")
 	fs.BoolVar(&o.follow.poll, "poll", false, "with -f: poll the file instead of using inotify (WSL, Docker mounts, NFS)")
@@ -129,7 +149,8 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.DurationVar(&o.agg.Window, "window", 0, "with -f: keep only the requests of the last duration (5m), by line timestamp or arrival time")
 	fs.IntVar(&o.agg.MaxRoutes, "max-routes", 1000, "most routes kept; requests of new routes past it are counted as [other]")
 	fs.StringVar(&raw.serve, "serve", "", "with -f: serve /api/performance/metrics, /metrics and /healthz on this port or host:port (a bare port binds 127.0.0.1)")
-	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never (NO_COLOR is honoured)")
+	fs.StringArrayVar(&o.follow.cors, "cors", nil, "with --serve: let pages of this origin (http://localhost:3000; * for any) read the server from a browser (repeatable)")
+	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never (auto honours FORCE_COLOR, then NO_COLOR)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof reads it)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolP("help", "h", false, "show this help")
@@ -149,6 +170,25 @@ type rawFlags struct {
 	rules, include, exclude, failOn  []string
 	patterns, appDirs                []string
 	byMethod                         bool
+}
+
+// flagHint returns " (did you mean --slow?)" for an unknown flag that is
+// close to one, or "".
+func flagHint(fs *pflag.FlagSet, err error) string {
+	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok {
+		return ""
+	}
+	if i := strings.IndexByte(name, '='); i >= 0 {
+		name = name[:i]
+	}
+	var names []string
+	fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+	near := suggest.Closest(name, names)
+	if len(near) == 0 {
+		return ""
+	}
+	return " (did you mean --" + strings.Join(near[:min(len(near), 3)], " or --") + "?)"
 }
 
 // usage writes the help text.
@@ -171,12 +211,31 @@ func parseOptions(args []string) (*options, error) {
 		if errors.Is(err, pflag.ErrHelp) {
 			return nil, err
 		}
-		return nil, usageError{err}
+		return nil, usageError{fmt.Errorf("%w%s", err, flagHint(fs, err))}
 	}
 	if help, _ := fs.GetBool("help"); help {
 		return nil, pflag.ErrHelp
 	}
 	o.files = fs.Args()
+	if dash := fs.ArgsLenAtDash(); dash >= 0 {
+		o.files, o.command = fs.Args()[:dash], fs.Args()[dash:]
+		if len(o.command) == 0 {
+			return nil, usagef("-- names no command: reqstats -- next dev")
+		}
+		if len(o.files) > 0 {
+			return nil, usagef("%s: with -- COMMAND, reqstats reads the command's output, not files", o.files[0])
+		}
+		if o.following {
+			return nil, usagef("-f does not go with -- COMMAND: the command's output is followed already")
+		}
+		for _, name := range []string{"from-end", "poll", "interval", "route", "window"} {
+			if fs.Changed(name) {
+				return nil, usagef("--%s does not go with -- COMMAND: its output shows on the terminal, not the live view", name)
+			}
+		}
+	} else if fs.Changed("log") {
+		return nil, usagef("--log needs a command: reqstats --log FILE -- next dev")
+	}
 	seen := make(map[string]bool)
 	for _, f := range o.files {
 		if seen[f] {
@@ -187,7 +246,7 @@ func parseOptions(args []string) (*options, error) {
 
 	var err error
 	if o.format, err = report.FormatFor(raw.format); err != nil {
-		return nil, usageError{err}
+		return nil, usageError{fmt.Errorf("%w%s", err, suggest.Hint(raw.format, report.Formats()))}
 	}
 	api := o.format.Name == "api"
 	if o.agg.Slow, err = aggregate.ParseDuration(raw.slow); err != nil {
@@ -285,14 +344,22 @@ func parseOptions(args []string) (*options, error) {
 	}
 	if o.following {
 		// These judge or compare a finished log.
-		for _, name := range []string{"fail-on", "min-samples", "since", "until", "baseline", "max-regression", "regression-metric", "by-file", "step-summary"} {
+		for _, name := range []string{"fail-on", "allow-empty", "min-samples", "since", "until", "baseline", "max-regression", "regression-metric", "by-file", "step-summary"} {
 			if fs.Changed(name) {
 				return nil, usagef("--%s does not go with -f/--follow: it is for a finished log", name)
 			}
 		}
 	}
+	if o.since.Relative() || o.until.Relative() {
+		if o.command != nil {
+			return nil, usagef("--since and --until take an RFC 3339 time with -- COMMAND: a duration counts back from the end of a log")
+		}
+	}
 	if !o.following {
 		for _, name := range []string{"from-end", "poll", "interval", "route", "serve"} {
+			if name == "serve" && o.command != nil {
+				continue
+			}
 			if fs.Changed(name) {
 				return nil, usagef("--%s needs -f/--follow", name)
 			}
@@ -313,6 +380,14 @@ func parseOptions(args []string) (*options, error) {
 	if raw.serve != "" {
 		if o.follow.serve, err = live.ListenAddr(raw.serve); err != nil {
 			return nil, usagef("--serve: %v", err)
+		}
+	}
+	for _, origin := range o.follow.cors {
+		if raw.serve == "" {
+			return nil, usagef("--cors needs --serve")
+		}
+		if err := checkOrigin(origin); err != nil {
+			return nil, usagef("--cors: %v", err)
 		}
 	}
 	o.follow.keep = 1000 // what the in-app store keeps
@@ -339,6 +414,22 @@ func parseOptions(args []string) (*options, error) {
 		o.appDirs = raw.appDirs
 	}
 	return o, nil
+}
+
+// checkOrigin checks a --cors origin: "*", or a scheme and host as a
+// browser sends it in Origin, with no path.
+func checkOrigin(origin string) error {
+	if origin == "*" {
+		return nil
+	}
+	u, err := url.Parse(origin)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+		return fmt.Errorf("%q is not an origin: want scheme://host[:port], such as http://localhost:3000, or *", origin)
+	}
+	if u.Path == "/" {
+		return fmt.Errorf("%q: an origin has no path; drop the trailing /", origin)
+	}
+	return nil
 }
 
 // parseSources checks --source, --input-format and --pattern.
@@ -425,13 +516,21 @@ func (o *options) resolve(stdout io.Writer) error {
 	return nil
 }
 
-// colorOn decides whether the table is coloured.
+// colorOn decides whether the table is coloured: --color always or
+// never; else FORCE_COLOR, as Node reads it (0 or false: off, any other
+// value: on, even off a terminal; https://force-color.org), which wins
+// over NO_COLOR as it does in Node, so a Next user who sets it sees what
+// Next does; else no colour with NO_COLOR (https://no-color.org) or a
+// dumb terminal; else colour on a terminal.
 func colorOn(mode string, tty bool) bool {
 	switch mode {
 	case "always":
 		return true
 	case "never":
 		return false
+	}
+	if force := os.Getenv("FORCE_COLOR"); force != "" {
+		return force != "0" && !strings.EqualFold(force, "false")
 	}
 	if os.Getenv("NO_COLOR") != "" { // https://no-color.org
 		return false

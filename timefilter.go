@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 // count back from the last timestamp of the inputs, which takes a first
 // pass over them; standard input cannot be read twice, so it takes
 // absolute times only.
-func resolveTimes(since, until aggregate.TimeBound, names []string, stdin io.Reader, p *parser.Parser) (from, to time.Time, err error) {
+func resolveTimes(ctx context.Context, since, until aggregate.TimeBound, names []string, stdin io.Reader, p *parser.Parser) (from, to time.Time, err error) {
 	if !since.Relative() && !until.Relative() {
 		return since.Time(), until.Time(), nil
 	}
@@ -26,7 +27,7 @@ func resolveTimes(since, until aggregate.TimeBound, names []string, stdin io.Rea
 		if name == input.Stdin {
 			return from, to, usagef("%s: a duration counts back from the last timestamp, which needs a file, not standard input; give an RFC 3339 time", flag)
 		}
-		if t := lastTimestamp(name, stdin, p); t.After(last) {
+		if t := lastTimestamp(ctx, name, stdin, p); t.After(last) {
 			last = t
 		}
 	}
@@ -38,9 +39,9 @@ func resolveTimes(since, until aggregate.TimeBound, names []string, stdin io.Rea
 
 // lastTimestamp returns the latest timestamp of any line of the input
 // named name, or zero; errors are left to the real read.
-func lastTimestamp(name string, stdin io.Reader, p *parser.Parser) time.Time {
+func lastTimestamp(ctx context.Context, name string, stdin io.Reader, p *parser.Parser) time.Time {
 	var last time.Time
-	input.Read(name, stdin, p, func(ev *parser.Event) {
+	input.ReadContext(ctx, name, stdin, p, func(ev *parser.Event) {
 		if ev.Time.After(last) {
 			last = ev.Time
 		}

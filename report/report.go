@@ -70,10 +70,15 @@ func Formats() []string {
 	return names
 }
 
-// FormatFor returns the format named name.
+// FormatFor returns the format named name, in any case; "md" names
+// markdown.
 func FormatFor(name string) (Format, error) {
+	want := strings.ToLower(name)
+	if want == "md" {
+		want = "markdown"
+	}
 	for _, f := range formats {
-		if f.Name == name {
+		if f.Name == want {
 			return f, nil
 		}
 	}

@@ -343,6 +343,11 @@ func TestFormatFor(t *testing.T) {
 	if f, _ := FormatFor("ndjson"); !f.Streams || f.ShowsBudgets {
 		t.Errorf("ndjson: %+v, want streamed, no budgets", f)
 	}
+	for name, want := range map[string]string{"JSON": "json", "Table": "table", "md": "markdown", "MD": "markdown", "Markdown": "markdown"} {
+		if f, err := FormatFor(name); err != nil || f.Name != want {
+			t.Errorf("FormatFor(%q) = %q, %v; want %s", name, f.Name, err, want)
+		}
+	}
 	if _, err := FormatFor("yaml"); err == nil || !strings.Contains(err.Error(), `unknown format "yaml"`) {
 		t.Errorf("FormatFor(yaml) = %v", err)
 	}

@@ -34,6 +34,11 @@ type Input struct {
 // it starts with gzip's magic bytes and decoded when it starts with a
 // UTF-16 byte-order mark (PowerShell 5.1's `>` writes UTF-16LE).
 func Open(name string, stdin io.Reader) (*Input, error) {
+	return open(name, stdin, nil)
+}
+
+// open is Open, with the raw bytes read through wrap when it is not nil.
+func open(name string, stdin io.Reader, wrap func(io.Reader) io.Reader) (*Input, error) {
 	in := &Input{Name: name}
 	if name == Stdin {
 		in.R = stdin
@@ -47,6 +52,9 @@ func Open(name string, stdin io.Reader) (*Input, error) {
 			return nil, fmt.Errorf("read %s: is a directory", name)
 		}
 		in.R, in.c = f, f
+	}
+	if wrap != nil {
+		in.R = wrap(in.R)
 	}
 	if err := in.decode(); err != nil {
 		in.Close()

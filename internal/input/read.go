@@ -35,6 +35,12 @@ func Read(name string, stdin io.Reader, p *parser.Parser, fn func(*parser.Event)
 	if err != nil {
 		return Stats{}, err
 	}
+	return scan(in, p, fn)
+}
+
+// scan reads the events of in, and closes it.
+func scan(in *Input, p *parser.Parser, fn func(*parser.Event)) (Stats, error) {
+	name := in.Name
 	defer in.Close()
 	sc := parser.NewScanner(in.R, name, p)
 	sc.SetWorkers(Workers())

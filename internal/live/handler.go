@@ -45,7 +45,8 @@ func ListenAddr(s string) (string, error) {
 //	GET /healthz                              "ok"
 //	GET /, GET /dashboard.json                the live HTML report (see registerDashboard)
 //
-// Everything else is 404, and only GET and HEAD are allowed.
+// Everything else is 404. The server is read-only: any method but GET
+// and HEAD is answered 405 with an Allow header.
 func NewHandler(l *State, metrics http.Handler, now func() time.Time) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/performance/metrics", func(w http.ResponseWriter, r *http.Request) {
@@ -85,7 +86,67 @@ func NewHandler(l *State, metrics http.Handler, now func() time.Time) http.Handl
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 	})
-	return mux
+	return readOnly(mux)
+}
+
+// allowed is what the server answers to.
+const allowed = "GET, HEAD"
+
+// readOnly answers 405, with an Allow header, to any method but GET and
+// HEAD, whatever the path.
+func readOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", allowed)
+			http.Error(w, "method not allowed: the server is read-only", http.StatusMethodNotAllowed)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// WithCORS lets pages of the origins named (--cors; "*" for any) read
+// what h serves from a browser: a request from one gets an
+// Access-Control-Allow-Origin header, and a preflight (OPTIONS with
+// Access-Control-Request-Method) is answered 204 with the methods and
+// headers allowed. With no origins, h is returned as it is.
+func WithCORS(h http.Handler, origins []string) http.Handler {
+	if len(origins) == 0 {
+		return h
+	}
+	any := false
+	allow := make(map[string]bool, len(origins))
+	for _, o := range origins {
+		any = any || o == "*"
+		allow[o] = true
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		hdr := w.Header()
+		if !any {
+			hdr.Add("Vary", "Origin")
+		}
+		ok := origin != "" && (any || allow[origin])
+		if ok {
+			if any {
+				hdr.Set("Access-Control-Allow-Origin", "*")
+			} else {
+				hdr.Set("Access-Control-Allow-Origin", origin)
+			}
+		}
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			if ok {
+				hdr.Set("Access-Control-Allow-Methods", allowed)
+				if h := r.Header.Get("Access-Control-Request-Headers"); h != "" {
+					hdr.Set("Access-Control-Allow-Headers", h)
+				}
+				hdr.Set("Access-Control-Max-Age", "600")
+			}
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // fullMetric is one request in ?format=full, as the app's store keeps it:

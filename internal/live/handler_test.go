@@ -114,10 +114,75 @@ func TestServeMetricsAndHealth(t *testing.T) {
 			t.Errorf("%s: %d, want 404", path, code)
 		}
 	}
+	for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodOptions} {
+		for _, path := range []string{"/api/performance/metrics", "/nope"} {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(m, path, strings.NewReader("{}")))
+			if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "GET, HEAD" {
+				t.Errorf("%s %s: %d, Allow %q; want 405, GET, HEAD", m, path, rec.Code, rec.Header().Get("Allow"))
+			}
+		}
+	}
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/api/performance/metrics", strings.NewReader("{}")))
-	if rec.Code == 200 {
-		t.Errorf("POST accepted: the server is read-only")
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodHead, "/healthz", nil))
+	if rec.Code != 200 {
+		t.Errorf("HEAD /healthz: %d", rec.Code)
+	}
+}
+
+func TestServeCORS(t *testing.T) {
+	l, prom := liveFrom(t, aggregate.Options{Slow: 2 * time.Second}, serveLog)
+	base := NewHandler(l, prom.Handler(), time.Now)
+	do := func(h http.Handler, method, origin string, hdr map[string]string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(method, "/api/performance/metrics", nil)
+		if origin != "" {
+			r.Header.Set("Origin", origin)
+		}
+		for k, v := range hdr {
+			r.Header.Set(k, v)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		return rec
+	}
+	preflight := map[string]string{"Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "x-dashboard"}
+
+	if WithCORS(base, nil) == nil {
+		t.Fatal("WithCORS(nil origins) = nil")
+	}
+	if rec := do(WithCORS(base, nil), http.MethodGet, "http://localhost:3000", nil); rec.Header().Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("no --cors: allowed %q", rec.Header().Get("Access-Control-Allow-Origin"))
+	}
+	if rec := do(WithCORS(base, nil), http.MethodOptions, "http://localhost:3000", preflight); rec.Code != 405 {
+		t.Errorf("no --cors: preflight %d, want 405", rec.Code)
+	}
+
+	one := WithCORS(base, []string{"http://localhost:3000"})
+	rec := do(one, http.MethodGet, "http://localhost:3000", nil)
+	if rec.Code != 200 || rec.Header().Get("Access-Control-Allow-Origin") != "http://localhost:3000" || rec.Header().Get("Vary") != "Origin" {
+		t.Errorf("allowed origin: %d %v", rec.Code, rec.Header())
+	}
+	rec = do(one, http.MethodGet, "http://evil.example", nil)
+	if rec.Code != 200 || rec.Header().Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("other origin: %d %v", rec.Code, rec.Header())
+	}
+	rec = do(one, http.MethodOptions, "http://localhost:3000", preflight)
+	if rec.Code != 204 || rec.Header().Get("Access-Control-Allow-Methods") != "GET, HEAD" ||
+		rec.Header().Get("Access-Control-Allow-Headers") != "x-dashboard" || rec.Header().Get("Access-Control-Allow-Origin") != "http://localhost:3000" {
+		t.Errorf("preflight: %d %v", rec.Code, rec.Header())
+	}
+	rec = do(one, http.MethodOptions, "http://evil.example", preflight)
+	if rec.Code != 204 || rec.Header().Get("Access-Control-Allow-Origin") != "" || rec.Header().Get("Access-Control-Allow-Methods") != "" {
+		t.Errorf("preflight from another origin: %d %v", rec.Code, rec.Header())
+	}
+	if rec := do(one, http.MethodPost, "http://localhost:3000", nil); rec.Code != 405 {
+		t.Errorf("POST with CORS: %d, want 405", rec.Code)
+	}
+
+	star := WithCORS(base, []string{"*"})
+	rec = do(star, http.MethodGet, "http://anything.example", nil)
+	if rec.Header().Get("Access-Control-Allow-Origin") != "*" || rec.Header().Get("Vary") != "" {
+		t.Errorf("*: %v", rec.Header())
 	}
 }
 

@@ -33,6 +33,9 @@ type Config struct {
 	// none. Ready, if not nil, receives the address once it listens.
 	Serve string
 	Ready chan<- string
+	// CORS names the origins whose pages may read the server (see
+	// WithCORS); "*" for any.
+	CORS []string
 
 	View View // its State is set by Run
 	// Quiet turns the view off: no frame, no snapshot, no final summary
@@ -115,7 +118,7 @@ func Run(ctx context.Context, cfg Config) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := Serve(ctx, cfg.Serve, NewHandler(l, metrics, now), cfg.Ready); err != nil {
+			if err := Serve(ctx, cfg.Serve, WithCORS(NewHandler(l, metrics, now), cfg.CORS), cfg.Ready); err != nil {
 				failed(err)
 				cancel()
 			}
