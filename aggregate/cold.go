@@ -92,7 +92,7 @@ func (a *Aggregator) firstKey(rec *parser.Record) string {
 		}
 	}
 	if rec.Status == 404 {
-		return "[not found]"
+		return NotFoundRoute
 	}
 	return collapseIDs(rec.Route)
 }

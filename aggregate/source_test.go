@@ -178,3 +178,20 @@ func TestUnmatched(t *testing.T) {
 		t.Errorf("--source all: unmatched %+v", u)
 	}
 }
+
+func TestUnmatchedNotFound(t *testing.T) {
+	// Next's 404s count under [not found]; the middleware logged the
+	// same requests with no status, under their paths.
+	log := `[perf] GET /no-such-page-1 0.11ms [middleware]
+ GET /no-such-page-1 404 in 934ms
+[perf] GET /no-such-page-2 0.09ms [middleware]
+ GET /no-such-page-2 404 in 40ms
+[perf] GET /api/admin 403 0.08ms [middleware]
+`
+	a := New(Options{ByMethod: true})
+	feed(t, a, log)
+	u := a.Summary().Unmatched
+	if u == nil || u.Count != 1 || len(u.Routes) != 1 || u.Routes[0].Route != "/api/admin" {
+		t.Errorf("unmatched %+v, want only /api/admin", u)
+	}
+}

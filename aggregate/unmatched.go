@@ -37,6 +37,21 @@ func (a *Aggregator) unmatched(p *set) *Unmatched {
 			continue
 		}
 		u := &Unmatched{Source: o.source}
+		// A 404 counts under NotFoundRoute; the same request logged
+		// without a status (as a middleware that passes it on does)
+		// keeps its path. The counted source's surplus of 404s takes up
+		// as many status-less requests of the other, method by method.
+		notFound := map[string]int{}
+		for _, r := range p.order {
+			if r.key.Route == NotFoundRoute {
+				notFound[r.key.Method] += r.c.count
+			}
+		}
+		for _, r := range o.order {
+			if r.key.Route == NotFoundRoute {
+				notFound[r.key.Method] -= r.c.count
+			}
+		}
 		for _, r := range o.order {
 			n := r.c.count
 			var pc *counts
@@ -53,6 +68,15 @@ func (a *Aggregator) unmatched(p *set) *Unmatched {
 					v -= pc.status[i]
 				}
 				ur.Status[i] = max(v, 0)
+			}
+			if take := min(ur.Status[0], notFound[r.key.Method]); take > 0 {
+				ur.Status[0] -= take
+				ur.Count -= take
+				n -= take
+				notFound[r.key.Method] -= take
+			}
+			if n <= 0 {
+				continue
 			}
 			u.Count += n
 			u.Routes = append(u.Routes, ur)
