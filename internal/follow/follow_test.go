@@ -138,7 +138,7 @@ func startTo(t *testing.T, path string, opts follow.Options, rec *recorder) *ses
 
 // waitFor waits until at least n lines have been delivered. When polling,
 // it steps the clock until then, so that the follower's idle check reads
-// the lines instead of the library's 250 ms poll; with inotify, it lets the
+// the lines; with inotify, it lets the
 // library deliver and steps the clock only when no line has come for a
 // while, as the follower's real clock would.
 func (s *session) waitFor(n int) error {
@@ -570,11 +570,11 @@ func testVanishWhileReading(t *testing.T, poll bool) {
 	if err := w.lines(1000); err != nil {
 		t.Fatal(err)
 	}
-	// The sink holds the follower at line 10, so the library is in the
-	// middle of the file when it is deleted. When it reaches the end, its
-	// attempt to watch (inotify) or stat (poll) the file fails and it stops
-	// with an error; the follower starts it again in poll mode, at once
-	// with inotify, after a pause on its clock when it was polling.
+	// The sink holds the follower at line 10, so it is in the middle of
+	// the file when it is deleted. With inotify, the library's attempt to
+	// watch the file when it reaches the end fails and it stops with an
+	// error; the follower goes on with its idle check and starts the
+	// library again on its clock. Polling, the idle check alone reads.
 	rec := newRecorder()
 	rec.holdAt, rec.held, rec.release = 10, make(chan struct{}), make(chan struct{})
 	s := startTo(t, w.path, follow.Options{Poll: poll}, rec)
@@ -590,15 +590,9 @@ func testVanishWhileReading(t *testing.T, poll bool) {
 		if err != nil {
 			return err
 		}
-		// The library reads the rest from its descriptor: no step.
+		// The rest is read from the open descriptor: no step.
 		if !s.waitCount(wait, len(w.want)) {
 			return fmt.Errorf("follower saw %d lines after %v, want %d", s.count(), wait, len(w.want))
-		}
-		if poll {
-			// The follower waits for a timer besides its ticker.
-			if err := s.clock.BlockUntil(2); err != nil {
-				return err
-			}
 		}
 		if err := w.create(); err != nil {
 			return err
@@ -705,7 +699,7 @@ func testHalfWrittenLine(t *testing.T, poll bool) {
 }
 
 // TestFollowIdleCheck checks that stepping the clock, and nothing else,
-// delivers the lines the library cannot see while it polls every 250 ms:
+// delivers the lines while polling, when the idle check alone reads:
 // an equal-size rewrite and lines written to a deleted file. No real time
 // needs to pass, so a handful of steps must do.
 func TestFollowIdleCheck(t *testing.T) {
