@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/reqstats/reqstats/aggregate"
+	"github.com/reqstats/reqstats/internal/follow"
 )
 
 // Metrics exposes what follow mode reads in Prometheus's format: the
@@ -78,29 +79,35 @@ func (m *Metrics) Handler() http.Handler {
 }
 
 // logCollector reports, at each scrape, what the log has said so far:
-// lines read, malformed lines, and resets of the app's in-memory store.
+// lines read, malformed lines, resets of the app's in-memory store, and
+// data the followers lost, as of the State's last Publish.
 type logCollector struct{ l *State }
 
 var (
 	descLines     = prometheus.NewDesc("reqstats_lines_read_total", "Log lines read.", nil, nil)
 	descMalformed = prometheus.NewDesc("reqstats_malformed_lines_total", "Request-like lines that could not be read.", nil, nil)
 	descResets    = prometheus.NewDesc("reqstats_store_resets_total", "Times the app's in-memory metrics store started over (its size fell back), by logging tag.", []string{"tag"}, nil)
+	descLost      = prometheus.NewDesc("reqstats_lost_total", "Times a follower had to skip data, by reason (see go doc ./internal/follow Options).", []string{"reason"}, nil)
+	descLostBytes = prometheus.NewDesc("reqstats_lost_bytes_total", "Bytes known to be skipped by followers, by reason.", []string{"reason"}, nil)
 )
 
 func (c *logCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- descLines
 	ch <- descMalformed
 	ch <- descResets
+	ch <- descLost
+	ch <- descLostBytes
 }
 
 func (c *logCollector) Collect(ch chan<- prometheus.Metric) {
-	s := c.l.Summary()
-	c.l.mu.Lock()
-	lines := c.l.lines
-	c.l.mu.Unlock()
-	ch <- prometheus.MustNewConstMetric(descLines, prometheus.CounterValue, float64(lines))
-	ch <- prometheus.MustNewConstMetric(descMalformed, prometheus.CounterValue, float64(s.Input.Malformed))
-	for _, t := range s.Dev.Store {
+	p := c.l.current() // never the reader's lock: see State.Publish
+	ch <- prometheus.MustNewConstMetric(descLines, prometheus.CounterValue, float64(p.lines))
+	ch <- prometheus.MustNewConstMetric(descMalformed, prometheus.CounterValue, float64(p.malformed))
+	for _, t := range p.resets {
 		ch <- prometheus.MustNewConstMetric(descResets, prometheus.CounterValue, float64(t.Resets), t.Tag)
+	}
+	for _, r := range follow.LostReasons {
+		ch <- prometheus.MustNewConstMetric(descLost, prometheus.CounterValue, float64(p.lost[r].Times), r)
+		ch <- prometheus.MustNewConstMetric(descLostBytes, prometheus.CounterValue, float64(p.lost[r].Bytes), r)
 	}
 }
