@@ -182,18 +182,21 @@ type Options struct {
 //     it is never used (Options.Poll means the idle check alone); its inotify
 //     watcher stats on each write to the file, so File runs the library only
 //     while it watches the path's directory itself and the path can be
-//     looked up, and stops the library as soon as an event on the directory
-//     (a chmod, a rename, a removal) or a check finds that it cannot; it
-//     starts it again once the path can be looked up.
+//     looked up, and stops the library (and waits for that goroutine to let
+//     go of the path) as soon as an event on the directory (a chmod, a
+//     rename, a removal) or a check finds that it cannot, reading the open
+//     shadow meanwhile; it starts the library again once the path can be
+//     looked up.
 //
 // Remaining windows where the process can still exit: the tracker's watcher
 // is created on its own goroutine a few microseconds after File's probe
 // was closed, so if another goroutine or process takes the last file
 // descriptor or inotify instance in between, the process exits (once per
-// process, at the first File with inotify); a write to the file in the
-// microseconds between a chmod of the directory and File stopping the
-// library can make the library stat first; and a change of permission of
-// an ancestor directory other than the file's own raises no event, so the
+// process, at the first File with inotify); a write to the file between a
+// chmod of the directory and File stopping the library (the time for File's
+// goroutine to take the event and stop it: microseconds on an idle machine)
+// can make the library stat first; and a change of permission of an
+// ancestor directory other than the file's own raises no event, so the
 // library's next stat after it, on the next write, exits, unless an idle
 // check ran in between.
 //
@@ -487,18 +490,17 @@ func (f *follower) drainEvents() bool {
 // exists or not). Otherwise guard stops it, before its watcher's stat of
 // the path fails and it exits the process.
 func (f *follower) guard() bool {
-	ok := f.inotify && f.watched
-	if ok {
-		_, err := os.Stat(f.path)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			ok = false
-			f.cannotRead(nil, 0, err)
-		}
-	}
-	if !ok {
+	if !f.inotify || !f.watched {
 		f.stopTail()
+		return false
 	}
-	return ok
+	_, err := os.Stat(f.path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		f.stopTail()
+		f.cannotRead(nil, 0, err)
+		return false
+	}
+	return true
 }
 
 // startTail starts the library on f.path, at the ledger's offset if the
@@ -526,11 +528,19 @@ func (f *follower) startTail() {
 	f.t = t
 }
 
-// stopTail stops the library, if it runs.
+// stopTail stops the library, if it runs. Its inotify watcher goroutine
+// outlives Stop and stats the path on each event it takes, so stopTail
+// also waits, up to 100 ms, until that goroutine has unwatched the path
+// (the tracker, which runs whenever the library does, then has no channel
+// for it): from then on no write can make the library stat the path.
 func (f *follower) stopTail() {
-	if f.t != nil {
-		f.t.Stop()
-		f.t = nil
+	if f.t == nil {
+		return
+	}
+	f.t.Stop()
+	f.t = nil
+	for i := 0; i < 100 && watch.Events(f.path) != nil; i++ {
+		time.Sleep(time.Millisecond)
 	}
 }
 

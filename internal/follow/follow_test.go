@@ -768,3 +768,128 @@ func TestFollowRepeat(t *testing.T) {
 		})
 	}
 }
+
+// losses records what a follower tells through Options.OnLost.
+type losses struct {
+	mu   sync.Mutex
+	list []follow.Loss
+}
+
+func (l *losses) add(loss follow.Loss) {
+	l.mu.Lock()
+	l.list = append(l.list, loss)
+	l.mu.Unlock()
+}
+
+func (l *losses) get() []follow.Loss {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]follow.Loss(nil), l.list...)
+}
+
+func TestFollowLostRotated(t *testing.T) { modes(t, testLostRotated) }
+
+// testLostRotated writes to a rotated file after the follower has moved on
+// to the new one: those bytes, and the unterminated line the old file held,
+// are told as lost once the follower lets the old file go.
+func testLostRotated(t *testing.T, poll bool) {
+	w := newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	var lost losses
+	s := start(t, w.path, follow.Options{Poll: poll, OnLost: lost.add})
+	half := " GET /half"
+	late := requestLine(9999) + "\n"
+	runWriter(t, func() error {
+		if err := w.lines(10); err != nil {
+			return err
+		}
+		if err := w.raw(half); err != nil {
+			return err
+		}
+		if err := s.waitFor(len(w.want)); err != nil {
+			return err
+		}
+		if err := os.Rename(w.path, w.path+".1"); err != nil {
+			return err
+		}
+		old := w.f
+		w.f = nil // kept open: the server still writes to it
+		defer old.Close()
+		if err := w.create(); err != nil {
+			return err
+		}
+		if err := w.lines(10); err != nil {
+			return err
+		}
+		if err := s.waitFor(len(w.want)); err != nil {
+			return err
+		}
+		// The follower has moved on: this line is not delivered.
+		if _, err := old.WriteString(late); err != nil {
+			return err
+		}
+		if len(lost.get()) != 0 {
+			return fmt.Errorf("lost told before the old file was let go: %v", lost.get())
+		}
+		// The old file is let go after eight idle checks.
+		for range 8 {
+			if err := s.clock.Step(); err != nil {
+				return err
+			}
+		}
+		return w.end()
+	})
+	check(t, s, w.want)
+	want := []follow.Loss{{Reason: follow.LostRotated, Bytes: int64(len(half) + len(late))}}
+	if got := lost.get(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("lost %v, want %v", got, want)
+	}
+}
+
+func TestFollowLostTruncated(t *testing.T) { modes(t, testLostTruncated) }
+
+// testLostTruncated truncates the file while it ends with an unterminated
+// line the follower has read: those bytes are told as lost, and the new
+// content is delivered from its start.
+func testLostTruncated(t *testing.T, poll bool) {
+	w := newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	var lost losses
+	s := start(t, w.path, follow.Options{Poll: poll, OnLost: lost.add})
+	half := " GET /half"
+	runWriter(t, func() error {
+		if err := w.lines(10); err != nil {
+			return err
+		}
+		if err := w.raw(half); err != nil {
+			return err
+		}
+		if err := s.waitFor(len(w.want)); err != nil {
+			return err
+		}
+		// Three steps: the idle check of the second (the first may find
+		// the follower busy) has read the half line once the third tick
+		// is taken.
+		for range 3 {
+			if err := s.clock.Step(); err != nil {
+				return err
+			}
+		}
+		if err := os.Truncate(w.path, 0); err != nil {
+			return err
+		}
+		if err := w.lines(10); err != nil {
+			return err
+		}
+		return w.end()
+	})
+	check(t, s, w.want)
+	want := []follow.Loss{{Reason: follow.LostTruncated, Bytes: int64(len(half))}}
+	if got := lost.get(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("lost %v, want %v", got, want)
+	}
+}
