@@ -222,8 +222,12 @@ type Options struct {
 //  3. a new file at the path that cannot be opened, or a path that cannot be
 //     looked up (LostUnreadable).
 //
-// Not detectable, so not told: a file that was replaced again before the
-// library or a check opened it (its lines are lost); a rewrite that
+// Not detectable, so not told: a file that was replaced again before File
+// opened it (its lines are lost). File opens each new file at the path at
+// its next tick or directory event, even while it is still reading the
+// previous one, and reads them in turn (notice), so this takes two
+// rotations within one of its intervals, or more than 16 (maxNext) files
+// queued. Also not told: a rewrite that
 // reproduces, at the same offsets, the fingerprint bytes before the
 // ledger's offset (e.g. a restarted server writing the same banner again,
 // and nothing else yet) looks like an append, so the lines before that
@@ -280,6 +284,16 @@ func startTracker() bool {
 	return true
 }
 
+// maxNext is how many files File queues that were at the path after the
+// one it reads (see notice).
+const maxNext = 16
+
+// queued is a file that was at the path, opened by notice.
+type queued struct {
+	file *os.File
+	info os.FileInfo
+}
+
 // follower is the state of one File call: the shadow and the ledger that
 // File's doc describes. Only File's goroutine uses it.
 type follower struct {
@@ -300,6 +314,7 @@ type follower struct {
 	read       int64       // end of what File read of the shadow's content
 	err        error       // a read error that ends File
 
+	next     []queued // files seen at the path after the shadow, in order
 	old      *os.File // the rotated file, kept open for oldChecks checks
 	oldOff   int64    // end of the last line delivered from old
 	oldTicks int
@@ -426,6 +441,7 @@ func (f *follower) run(ctx context.Context) error {
 				// A chmod, rename or removal of the directory.
 				f.guard()
 			}
+			f.notice()
 			if f.t == nil {
 				f.check(ctx)
 			}
@@ -434,6 +450,7 @@ func (f *follower) run(ctx context.Context) error {
 				f.watch()
 			}
 			f.ageOld()
+			f.notice()
 			if f.t == nil {
 				f.startTail()
 			} else {
@@ -585,6 +602,7 @@ func (f *follower) onLine(ctx context.Context, l *tail.Line) {
 // complete line and delivers the complete lines the shadow holds beyond the
 // ledger (starting over if its content was rewritten).
 func (f *follower) check(ctx context.Context) {
+	f.notice()
 	f.adopt(ctx, false)
 	if f.shadow != nil {
 		f.catchUp(ctx)
@@ -634,11 +652,58 @@ func (f *follower) adopt(ctx context.Context, force bool) {
 			return
 		}
 		f.catchUp(ctx)
-		f.closeOld()
-		f.old, f.oldOff, f.oldTicks = f.shadow, f.off, 0
+		// The files that were at the path in between, in turn.
+		for _, n := range f.next {
+			if os.SameFile(n.info, fi) {
+				n.file.Close()
+				continue
+			}
+			f.moveOn(n.file, n.info)
+			f.catchUp(ctx)
+		}
+		f.next = f.next[:0]
+		f.moveOn(file, fi)
+		return
 	}
 	f.shadow, f.shadowInfo = file, fi
 	f.rewind()
+}
+
+// moveOn makes file the shadow, keeping the previous one as the rotated
+// file.
+func (f *follower) moveOn(file *os.File, fi os.FileInfo) {
+	f.closeOld()
+	f.old, f.oldOff, f.oldTicks = f.shadow, f.off, 0
+	f.shadow, f.shadowInfo = file, fi
+	f.rewind()
+}
+
+// notice opens a file at the path that is neither the shadow nor one
+// noticed before, and queues it, so that a file replaced again before File
+// moved on to it (File behind the writer by a rotation) is still read when
+// it does. At most maxNext files are queued.
+func (f *follower) notice() {
+	if f.shadow == nil || len(f.next) >= maxNext {
+		return
+	}
+	fi, err := os.Stat(f.path)
+	if err != nil || !fi.Mode().IsRegular() || os.SameFile(fi, f.shadowInfo) {
+		return
+	}
+	for _, n := range f.next {
+		if os.SameFile(fi, n.info) {
+			return
+		}
+	}
+	file, err := os.Open(f.path)
+	if err != nil {
+		return // adopt tells
+	}
+	if fi, err = file.Stat(); err != nil || os.SameFile(fi, f.shadowInfo) {
+		file.Close()
+		return
+	}
+	f.next = append(f.next, queued{file, fi})
 }
 
 // cannotRead tells, once until the path can be read again, that the path
@@ -785,6 +850,10 @@ func (f *follower) buffer(n int) []byte {
 // close closes the files and the watcher.
 func (f *follower) close() {
 	f.closeOld()
+	for _, n := range f.next {
+		n.file.Close()
+	}
+	f.next = nil
 	if f.shadow != nil {
 		f.shadow.Close()
 		f.shadow = nil

@@ -893,3 +893,51 @@ func testLostTruncated(t *testing.T, poll bool) {
 		t.Errorf("lost %v, want %v", got, want)
 	}
 }
+
+func TestFollowRotateTwiceBehind(t *testing.T) { modes(t, testRotateTwiceBehind) }
+
+// testRotateTwiceBehind rotates twice before the follower moves on from
+// the first file: the file in between, which the follower noticed while it
+// was still empty, is read before the last one.
+func testRotateTwiceBehind(t *testing.T, poll bool) {
+	w := newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, w.path, follow.Options{Poll: poll})
+	runWriter(t, func() error {
+		if err := w.lines(10); err != nil {
+			return err
+		}
+		if err := s.waitFor(len(w.want)); err != nil {
+			return err
+		}
+		if err := os.Rename(w.path, w.path+".1"); err != nil {
+			return err
+		}
+		if err := w.create(); err != nil { // empty: not moved on to yet
+			return err
+		}
+		// Two steps: the check of the first has noticed the new file
+		// once the second tick is taken.
+		for range 2 {
+			if err := s.clock.Step(); err != nil {
+				return err
+			}
+		}
+		if err := w.lines(10); err != nil {
+			return err
+		}
+		if err := os.Rename(w.path, w.path+".1"); err != nil {
+			return err
+		}
+		if err := w.create(); err != nil {
+			return err
+		}
+		if err := w.lines(10); err != nil {
+			return err
+		}
+		return w.end()
+	})
+	check(t, s, w.want)
+}
