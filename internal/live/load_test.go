@@ -1,6 +1,7 @@
 package live
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -16,12 +17,14 @@ import (
 
 	"github.com/reqstats/reqstats/aggregate"
 	"github.com/reqstats/reqstats/parser"
+	"github.com/reqstats/reqstats/report"
 )
 
 // TestLoadWhileRotating follows a log written at about 2,000 lines/s and
 // renamed every 3 s, while 50 clients ask the server for the endpoint's
 // object, ?format=full and /metrics as fast as they can: every line must
-// be counted exactly once, and the endpoint must come to count them all.
+// be counted exactly once, and the endpoint and the final summary must
+// come to count them all.
 // It runs 20 s (3 s with -short).
 func TestLoadWhileRotating(t *testing.T) {
 	length := 20 * time.Second
@@ -68,6 +71,11 @@ func TestLoadWhileRotating(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	api, err := report.FormatFor("api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var final bytes.Buffer // written by Run once every goroutine of it is done
 	var errsMu sync.Mutex
 	var errs []string
 	ready := make(chan string, 1)
@@ -83,8 +91,8 @@ func TestLoadWhileRotating(t *testing.T) {
 			Keep:     1000,
 			Serve:    "127.0.0.1:0",
 			Ready:    ready,
-			Quiet:    true,
-			Interval: time.Hour,
+			View:     View{Out: &final, Format: api},
+			Interval: time.Hour, // no snapshot but the final summary
 			Warn:     func(err error) { t.Errorf("malformed: %v", err) },
 			Errf: func(err error) {
 				errsMu.Lock()
@@ -126,6 +134,11 @@ func TestLoadWhileRotating(t *testing.T) {
 	var served, failed atomic.Int64
 	clientsDone := make(chan struct{})
 	var cwg sync.WaitGroup
+	stopClients := sync.OnceFunc(func() {
+		close(clientsDone)
+		cwg.Wait()
+	})
+	defer stopClients()
 	for c := range clients {
 		cwg.Add(1)
 		go func() {
@@ -185,9 +198,12 @@ func TestLoadWhileRotating(t *testing.T) {
 	}
 	tick.Stop()
 	elapsed := time.Since(start)
+	atEnd := counted.Load()
+	stopClients()
 
-	// The reader catches up; then the endpoint's snapshot, within 100 ms
-	// of the clock, counts every line too.
+	// The reader catches up (it may lag on a loaded machine, but must
+	// lose nothing); then the endpoint's snapshot, within 100 ms of the
+	// clock, counts every line too.
 	deadline := time.Now().Add(settle)
 	for counted.Load() < int64(written) && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
@@ -206,13 +222,11 @@ func TestLoadWhileRotating(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	close(clientsDone)
-	cwg.Wait()
 	stopRun()
 
-	t.Logf("%d lines in %v (%.0f lines/s), %d rotations; %d answers to %d clients (%.0f/s), %d failed; reader done %v after the writer",
+	t.Logf("%d lines in %v (%.0f lines/s), %d rotations; %d answers to %d clients (%.0f/s), %d failed; %d lines counted when the writer stopped, all %v later",
 		written, elapsed.Round(time.Millisecond), float64(written)/elapsed.Seconds(), rotations,
-		served.Load(), clients, float64(served.Load())/elapsed.Seconds(), failed.Load(), caughtUp.Round(time.Millisecond))
+		served.Load(), clients, float64(served.Load())/elapsed.Seconds(), failed.Load(), atEnd, caughtUp.Round(time.Millisecond))
 	if n := counted.Load(); n != int64(written) {
 		t.Errorf("counted %d requests, wrote %d", n, written)
 	}
@@ -234,6 +248,9 @@ func TestLoadWhileRotating(t *testing.T) {
 	}
 	if !strings.Contains(body, want) {
 		t.Errorf("the endpoint never counted %d requests; last answer:\n%.300s", written, body)
+	}
+	if want := fmt.Sprintf(`{"totalRequests":%d,`, written); !strings.HasPrefix(final.String(), want) {
+		t.Errorf("final summary %.100q, want it to start with %s", final.String(), want)
 	}
 	if served.Load() == 0 {
 		t.Error("no client got an answer")
