@@ -389,12 +389,13 @@ func lastLineStart(file *os.File, size int64) (int64, error) {
 // run follows until ctx is done or a read fails.
 func (f *follower) run(ctx context.Context) error {
 	var events <-chan fsnotify.Event
+	var errs <-chan error
 	if f.inotify {
 		w, err := fsnotify.NewWatcher()
 		if err != nil {
 			f.inotify = false
 		} else {
-			f.dirw, events = w, w.Events
+			f.dirw, events, errs = w, w.Events, w.Errors
 			f.watch()
 		}
 	}
@@ -441,6 +442,19 @@ func (f *follower) run(ctx context.Context) error {
 				// A chmod, rename or removal of the directory.
 				f.guard()
 			}
+			f.notice()
+			if f.t == nil {
+				f.check(ctx)
+			}
+		case _, ok := <-errs:
+			// The event queue overflowed, or the like: an event of the
+			// directory may be lost, so look now. (Unread, an error
+			// would also stop the watch's events.)
+			if !ok {
+				errs = nil
+				continue
+			}
+			f.guard()
 			f.notice()
 			if f.t == nil {
 				f.check(ctx)
