@@ -56,28 +56,31 @@ func TestRunTellsOfLostData(t *testing.T) {
 		})
 	}()
 	addr := <-ready
-	waitFor := func(what string, cond func() bool) {
-		t.Helper()
-		for deadline := time.Now().Add(bound); !cond(); time.Sleep(5 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: not after %v", what, bound)
-			}
-		}
-	}
-	waitFor("the first three requests", func() bool { return counted.Load() == 3 })
-	// The view's, the publisher's and the follower's tickers.
+	// The view's, the publisher's and the follower's tickers: the
+	// follower makes its own once its first check has read the file.
 	if err := clk.BlockUntil(3); err != nil {
 		t.Fatal(err)
+	}
+	if n := counted.Load(); n != 3 {
+		t.Fatalf("%d requests counted, want 3", n)
 	}
 	if err := os.WriteFile(path, []byte(" GET /d 200 in 4ms\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := clk.Advance(250 * time.Millisecond); err != nil { // the follower's check
-		t.Fatal(err)
+	// Each Advance returns once its tick is taken, so the second one
+	// once the follower's check (then a publication) of the first is done.
+	for _, d := range []time.Duration{250 * time.Millisecond, 250 * time.Millisecond} {
+		if err := clk.Advance(d); err != nil {
+			t.Fatal(err)
+		}
 	}
-	waitFor("the request after the truncation", func() bool { return counted.Load() == 4 })
-	if err := clk.Advance(100 * time.Millisecond); err != nil { // a publication
-		t.Fatal(err)
+	if n := counted.Load(); n != 4 {
+		t.Fatalf("%d requests counted after the truncation, want 4", n)
+	}
+	for range 2 {
+		if err := clk.Advance(100 * time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
 	}
 	body := func(target string) string {
 		resp, err := http.Get("http://" + addr + target)
@@ -88,9 +91,10 @@ func TestRunTellsOfLostData(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return string(b)
 	}
-	waitFor("the loss on /metrics", func() bool {
-		return strings.Contains(body("/metrics"), `reqstats_lost_bytes_total{reason="truncated"} 10`+"\n")
-	})
+	if m := body("/metrics"); !strings.Contains(m, `reqstats_lost_bytes_total{reason="truncated"} 10`+"\n") ||
+		!strings.Contains(m, `reqstats_lost_total{reason="truncated"} 1`+"\n") {
+		t.Errorf("/metrics lacks the loss:\n%s", m)
+	}
 	if full := body("/api/performance/metrics?format=full"); !strings.Contains(full, `"truncated": {
       "times": 1,
       "bytes": 10
