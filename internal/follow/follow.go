@@ -158,7 +158,11 @@ type Options struct {
 // drains the old one (every complete line after the ledger's offset). While
 // the path does not exist, the idle check drains the old file. After moving
 // on, File keeps the old file open for eight more idle checks (oldChecks),
-// to tell what is still written to it.
+// to tell what is still written to it. The library reopens the path only
+// once it has read the old file to its end, so a follower behind by a
+// rotation would skip the file in between: at each tick (busy or not) and
+// directory event File opens a new file at the path and queues it, and
+// reads the queued files in turn when it moves on.
 //
 // Lost wake-up: the library starts its inotify watch only when it first
 // reaches the end of a (re)opened file; data written between that read and
