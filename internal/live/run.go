@@ -83,6 +83,10 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// The view's ticker exists before anything is read, so that a test
+	// that sees the input read can step the clock to a frame.
+	tick := clk.NewTicker(cfg.Interval)
+	defer tick.Stop()
 
 	var (
 		wg       sync.WaitGroup
@@ -131,8 +135,6 @@ func Run(ctx context.Context, cfg Config) error {
 		}()
 	}
 
-	tick := clk.NewTicker(cfg.Interval)
-	defer tick.Stop()
 	v := cfg.View
 	v.State = l
 	if !cfg.Quiet {
