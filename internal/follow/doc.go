@@ -10,11 +10,14 @@
 // the file, so that tests can step a clock.Fake instead of waiting.
 //
 // File cannot deliver lines that were still unread when the file was
-// truncated, the lines of a file that was replaced again before File opened
-// it, or lines written to a rotated file after the new one has received a
-// line. It takes a rewrite that begins with the same bytes at the same
-// offsets for an append, and a truncation to a non-zero size for a rewrite
-// (the kept part is delivered again). In two rare cases the library it is
-// built on can still exit the process. File's doc explains these windows
-// and the library's traps that File works around.
+// truncated, the lines of a file that was replaced again before File looked
+// at it, or lines written to a rotated file after the new one has received a
+// line; it tells of such a [Loss] through [Options.OnLost] whenever it can
+// know of it ([LostReasons]). It takes a rewrite that begins with the same
+// bytes at the same offsets for an append, and a truncation to a non-zero
+// size for a rewrite (the kept part is delivered again). The library it is
+// built on can exit the process in cases File keeps it away from, but
+// for two windows of microseconds and a chmod of an ancestor directory.
+// File's doc explains these windows and the library's traps that File works
+// around.
 package follow

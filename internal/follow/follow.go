@@ -9,10 +9,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
 	"github.com/nxadm/tail"
+	"github.com/nxadm/tail/watch"
 
 	"github.com/reqstats/reqstats/internal/clock"
 )
@@ -21,6 +23,10 @@ import (
 // delivered no line since the previous check.
 const checkEvery = 250 * time.Millisecond
 
+// oldChecks is how many idle checks File keeps a rotated file open after it
+// moved on to the new one, to tell of lines still written to it.
+const oldChecks = 8
+
 const (
 	fingerprintLen = 256      // delivered bytes kept to recognise the file's content
 	verifyLen      = 512      // bytes of a library line compared with the file, at most
@@ -28,24 +34,71 @@ const (
 	keepCap        = 1 << 20  // larger scratch buffers are released after use
 )
 
+// The reasons of a Loss.
+const (
+	// LostRotated: lines written to a rotated (renamed or deleted) file
+	// after File had moved on to the new file at the path, or an
+	// unterminated last line it held then. Bytes counts them.
+	LostRotated = "rotated"
+	// LostTruncated: the file was truncated or rewritten while it held
+	// data File had seen but not delivered (an unterminated last line, or
+	// lines it had not reached). Bytes counts what File knew of.
+	LostTruncated = "truncated"
+	// LostUnreadable: the path, or a new file at it, cannot be read (no
+	// permission, no file descriptor left, …): what is written there is
+	// skipped until it can be. Bytes is the new file's size when seen, 0
+	// when the path itself cannot be looked up. Told once until the path
+	// is readable again.
+	LostUnreadable = "unreadable"
+)
+
+// LostReasons lists every Loss.Reason, in a fixed order.
+var LostReasons = []string{LostRotated, LostTruncated, LostUnreadable}
+
+// Loss is data File had to skip.
+type Loss struct {
+	Reason string // one of LostReasons
+	Bytes  int64  // how much is known to be lost; 0 when unknown
+	Err    error  // for LostUnreadable, why
+}
+
+func (l Loss) Error() string {
+	switch l.Reason {
+	case LostRotated:
+		return fmt.Sprintf("lost %d bytes written to the rotated file after the new one was read", l.Bytes)
+	case LostTruncated:
+		return fmt.Sprintf("lost %d unread bytes when the file was truncated", l.Bytes)
+	case LostUnreadable:
+		if l.Bytes > 0 {
+			return fmt.Sprintf("skipping a new file of %d bytes that cannot be read: %v", l.Bytes, l.Err)
+		}
+		return fmt.Sprintf("cannot look at the path, so a new file there would be missed: %v", l.Err)
+	}
+	return fmt.Sprintf("lost %d bytes: %s", l.Bytes, l.Reason)
+}
+
 // Options configures File.
 type Options struct {
 	FromEnd bool // start at the end of the file instead of its beginning
-	Poll    bool // poll for changes instead of using inotify (WSL, Docker mounts, NFS)
+	Poll    bool // check every 250 ms instead of using inotify (WSL, Docker mounts, NFS)
 
-	// Clock paces File's idle check and its pause before restarting the
-	// library; nil means clock.Real. Tests pass a *clock.Fake and step it.
+	// Clock paces File's idle check; nil means clock.Real. Tests pass a
+	// *clock.Fake and step it.
 	Clock clock.Clock
+
+	// OnLost, if not nil, is told of each Loss, on File's goroutine.
+	OnLost func(Loss)
 }
 
 // File delivers each complete line of the file at path to sink, first the
 // lines it already holds (unless FromEnd), then new ones as they are
 // written, across truncation, rename-and-recreate rotation and deletion and
 // recreation, until ctx is done. It returns nil when ctx ends, or an error
-// it cannot recover from, such as a path that is not a regular file. The
-// line passed to sink has no trailing "\n" or "\r"; sink must not keep it
-// after returning. A process must not follow the same path twice at a time
-// (see the last trap below).
+// it cannot recover from: a path that is not a regular file or cannot be
+// read when following starts, or a read error. The line passed to sink has
+// no trailing "\n" or "\r"; sink must not keep it after returning. A
+// process must not follow the same path twice at a time (see the last trap
+// below).
 //
 // A file that does not exist yet is waited for and read from its beginning
 // when it appears, even with FromEnd. With FromEnd, a line that is half
@@ -54,27 +107,28 @@ type Options struct {
 // # How
 //
 // File uses github.com/nxadm/tail (Follow, ReOpen and CompleteLines on,
-// MustExist off, logger silenced) to read the file and to learn quickly
-// about new data. The library on its own loses or repeats lines in the
-// situations below (all checked against v1.4.11), so File keeps a "shadow"
-// file descriptor on the same file and a ledger: the offset up to which it
-// has delivered complete lines, and the last 256 bytes (fingerprintLen) it
-// delivered before that offset. A line from the library is delivered only
-// if the shadow holds those bytes immediately followed by the line at the
-// offset the library reports (one pread per line); otherwise the file
-// changed under the library, and File delivers what it has not yet
-// delivered by reading the shadow itself. Lines the library reports below
-// the ledger's offset are dropped as repeats. Shadow reads deliver only
-// "\n"-terminated lines, like CompleteLines. The check costs one pread per
-// line: following is about 20% slower than the library alone (about 100k
-// lines/s either way, bounded by the library's channel send and two lseeks
-// per line).
+// MustExist off, logger silenced, inotify only) to read the file and to
+// learn quickly about new data. The library on its own loses or repeats
+// lines in the situations below (all checked against v1.4.11), so File
+// keeps a "shadow" file descriptor on the same file and a ledger: the
+// offset up to which it has delivered complete lines, and the last 256
+// bytes (fingerprintLen) it delivered before that offset. A line from the
+// library is delivered only if the shadow holds those bytes immediately
+// followed by the line at the offset the library reports (one pread per
+// line); otherwise the file changed under the library, and File delivers
+// what it has not yet delivered by reading the shadow itself ("catching
+// up"). Lines the library reports below the ledger's offset are dropped as
+// repeats. Catching up delivers only "\n"-terminated lines, like
+// CompleteLines, and checks the fingerprint again after each read, so that
+// a truncation during the read is not taken for an append.
 //
 // The idle check runs every 250 ms (checkEvery) of Options.Clock while the
-// library has delivered no line since the previous one: it adopts a new
-// file at the path once that holds a complete line, compares the
-// fingerprint, and delivers the complete lines the shadow holds beyond the
-// ledger.
+// library has delivered no line since the previous one, and on every event
+// of File's own watch of the path's directory while the library is not
+// running: it adopts a new file at the path once that holds a complete
+// line, compares the fingerprint, and delivers the complete lines the
+// shadow holds beyond the ledger. Without the library (Options.Poll, no
+// inotify, or one of the cases below), the idle check is the whole engine.
 //
 // # Traps, and how they are handled
 //
@@ -82,28 +136,18 @@ type Options struct {
 // first part as a line of its own. It is on.
 //
 // Truncation: the library detects it only by a size drop between two checks
-// of its watcher (each inotify event, or every 250 ms when polling),
-// compared with the size at the previous check, not with its read offset.
-// If the file is truncated and then regrows to at least its old size before
-// that check (fast writer, or a rewrite of equal size), the library never
-// notices and keeps reading at its old offset: it loses the new data up to
-// there and delivers a fragment of a line. Even when it does notice, a
-// notification for an earlier write can make it read at the old offset
-// first (fragment) and then again from 0 (repeats). The fingerprint check
-// catches both: the bytes before the ledger's offset no longer match, so
-// File starts over at offset 0 of the new content. A rewrite after which
-// the library delivers nothing (an equal-size rewrite leaves it at the end
-// of the file) is caught by the idle check. Remaining windows:
-//  1. if the new content reproduces, at the same offsets, the fingerprint
-//     bytes before the ledger's offset and the start of the next line (e.g.
-//     a restarted server writing the same banner again, and nothing else
-//     yet), a rewrite looks like an append and the lines before that offset
-//     are not delivered again;
-//  2. lines that were still unread (or read by the library but not yet
-//     checked) when the file was truncated are gone, which no reader can
-//     avoid;
-//  3. a truncation to a non-zero size looks like a rewrite, so the kept
-//     prefix is delivered again.
+// of its watcher (each inotify event), compared with the size at the
+// previous check, not with its read offset. If the file is truncated and
+// then regrows to at least its old size before that check (fast writer, or
+// a rewrite of equal size), the library never notices and keeps reading at
+// its old offset: it loses the new data up to there and delivers a fragment
+// of a line. Even when it does notice, a notification for an earlier write
+// can make it read at the old offset first (fragment) and then again from 0
+// (repeats). The fingerprint check catches both: the bytes before the
+// ledger's offset no longer match, so File starts over at offset 0 of the
+// new content. A rewrite after which the library delivers nothing (an
+// equal-size rewrite leaves it at the end of the file) is caught by the
+// idle check.
 //
 // Rename (rotation) and deletion: the library closes the old file as soon
 // as it sees the rename or unlink, even when the notification for lines
@@ -112,13 +156,13 @@ type Options struct {
 // appends to the old file through its open descriptor. The shadow keeps the
 // old file open, and before File delivers anything from the new file it
 // drains the old one (every complete line after the ledger's offset). While
-// the path does not exist, the idle check drains the old file. Remaining
-// windows:
-//  1. lines appended to the old file after the new file has received its
-//     first complete line (and the library or the idle check has seen it)
-//     are lost;
-//  2. if the path is replaced twice before the library or File opens the
-//     file in between, that file's lines are lost.
+// the path does not exist, the idle check drains the old file. After moving
+// on, File keeps the old file open for eight more idle checks (oldChecks),
+// to tell what is still written to it. The library reopens the path only
+// once it has read the old file to its end, so a follower behind by a
+// rotation would skip the file in between: at each tick (busy or not) and
+// directory event File opens a new file at the path and queues it, and
+// reads the queued files in turn when it moves on.
 //
 // Lost wake-up: the library starts its inotify watch only when it first
 // reaches the end of a (re)opened file; data written between that read and
@@ -128,25 +172,71 @@ type Options struct {
 // reads such lines from the shadow after at most two of its intervals; it
 // also adopts a new file at the path once it holds a complete line.
 //
-// os.Exit: the library calls util.Fatal (os.Exit) if ReOpen is set without
-// Follow (never done here) and if fsnotify.NewWatcher fails the first time
-// it needs inotify. File tries fsnotify.NewWatcher itself first and polls
-// instead if it fails. Remaining windows:
-//  1. the library's own watcher is created later (once per process); if the
-//     limit on inotify instances is reached in between, the process exits;
-//  2. the library's watcher goroutines also call util.Fatal when stat(path)
-//     fails with an error other than "does not exist" (e.g. permission
-//     denied after a chmod of the directory), which cannot be intercepted.
+// os.Exit: the library calls util.Fatal (os.Exit) in three places; File
+// keeps it away from each:
+//   - ReOpen without Follow: never set.
+//   - fsnotify.NewWatcher failing when the library first needs inotify (its
+//     process-wide tracker): before the library is ever used with inotify,
+//     File creates a watcher itself and, if that works, closes it and makes
+//     the library start its tracker at once (once per process); if it fails,
+//     File goes without the library, on its idle check alone.
+//   - stat(path) failing with an error other than "does not exist" in the
+//     library's watcher goroutines (e.g. permission denied after a chmod of
+//     the directory): its poll watcher stats again after it was stopped, so
+//     it is never used (Options.Poll means the idle check alone); its inotify
+//     watcher stats on each write to the file, so File runs the library only
+//     while it watches the path's directory itself and the path can be
+//     looked up, and stops the library (and waits for that goroutine to let
+//     go of the path) as soon as an event on the directory (a chmod, a
+//     rename, a removal) or a check finds that it cannot, reading the open
+//     shadow meanwhile; it starts the library again once the path can be
+//     looked up.
 //
-// Other watcher failures (no inotify watch left, a parent directory that
-// does not exist yet, the file vanishing between open and watch) make the
-// library stop with an error; File then starts it again in poll mode, after
-// a pause of one interval if it was polling already and the file vanished.
-// Each such failure can leave an entry in the library's process-wide
-// inotify tracker; together with its name-keyed bookkeeping, this means one
-// process must not follow the same path twice at a time. The tracker also
-// logs fsnotify errors (e.g. queue overflow) to stderr with a logger of its
-// own that cannot be silenced.
+// Remaining windows where the process can still exit: the tracker's watcher
+// is created on its own goroutine a few microseconds after File's probe
+// was closed, so if another goroutine or process takes the last file
+// descriptor or inotify instance in between, the process exits (once per
+// process, at the first File with inotify); a write to the file between a
+// chmod of the directory and File stopping the library (the time for File's
+// goroutine to take the event and stop it: microseconds on an idle machine)
+// can make the library stat first; and a change of permission of an
+// ancestor directory other than the file's own raises no event, so the
+// library's next stat after it, on the next write, exits, unless an idle
+// check ran in between.
+//
+// Other watcher failures (no inotify watch left, the file vanishing between
+// open and watch) make the library stop with an error; File then goes on
+// with its idle check, and starts the library again only if the file had
+// vanished. Each such failure can leave an entry in the library's
+// process-wide inotify tracker; together with its name-keyed bookkeeping,
+// this means one process must not follow the same path twice at a time. The
+// tracker also logs fsnotify errors (e.g. queue overflow) to stderr with a
+// logger of its own that cannot be silenced.
+//
+// # What can still be lost, and how it is told
+//
+// Data File skips is told to Options.OnLost (see Loss and LostReasons)
+// whenever it can know of it:
+//  1. lines appended to a rotated file after the new file got its first
+//     complete line and was adopted, and an unterminated last line it held
+//     then (LostRotated), counted when File closes the old file;
+//  2. what File had read beyond the ledger (an unterminated line) when the
+//     file was truncated (LostTruncated); lines written and truncated before
+//     the library or a check read them are gone unseen;
+//  3. a new file at the path that cannot be opened, or a path that cannot be
+//     looked up (LostUnreadable).
+//
+// Not detectable, so not told: a file that was replaced again before File
+// opened it (its lines are lost). File opens each new file at the path at
+// its next tick or directory event, even while it is still reading the
+// previous one, and reads them in turn (notice), so this takes two
+// rotations within one of its intervals, or more than 16 (maxNext) files
+// queued. Also not told: a rewrite that
+// reproduces, at the same offsets, the fingerprint bytes before the
+// ledger's offset (e.g. a restarted server writing the same banner again,
+// and nothing else yet) looks like an append, so the lines before that
+// offset are not delivered again; a truncation to a non-zero size looks like
+// a rewrite, so the kept prefix is delivered again.
 func File(ctx context.Context, path string, opts Options, sink func(line []byte)) error {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -156,37 +246,85 @@ func File(ctx context.Context, path string, opts Options, sink func(line []byte)
 	if clk == nil {
 		clk = clock.Real{}
 	}
-	f := &follower{path: abs, sink: sink, poll: opts.Poll || !inotifyOK(), clock: clk}
-	defer f.closeShadow()
+	f := &follower{path: abs, dir: filepath.Dir(abs), sink: sink, clock: clk, onLost: opts.OnLost,
+		inotify: !opts.Poll && startTracker()}
+	defer f.close()
 	if err := f.open(opts.FromEnd); err != nil {
 		return fmt.Errorf("follow %s: %w", path, err)
 	}
-	return f.run(ctx)
+	if err := f.run(ctx); err != nil {
+		return fmt.Errorf("follow %s: %w", path, err)
+	}
+	return nil
 }
 
-// inotifyOK reports whether a file-system watcher can be created, so that
-// the library is never left to call os.Exit because it cannot.
-func inotifyOK() bool {
+var tracker struct {
+	sync.Mutex
+	up bool
+}
+
+// trackerProbe is the name startTracker has the library unwatch: a name
+// File never follows (File's paths are absolute).
+const trackerProbe = "reqstats-tracker-probe"
+
+// startTracker starts the library's process-wide inotify tracker, once,
+// right after checking that a watcher can be created, and reports whether
+// it runs: the tracker calls os.Exit if it cannot create its watcher.
+func startTracker() bool {
+	tracker.Lock()
+	defer tracker.Unlock()
+	if tracker.up {
+		return true
+	}
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return false
 	}
 	w.Close()
+	// Unwatching a name starts the tracker, which creates its watcher
+	// before it answers.
+	watch.RemoveWatch(trackerProbe)
+	tracker.up = true
 	return true
+}
+
+// maxNext is how many files File queues that were at the path after the
+// one it reads (see notice).
+const maxNext = 16
+
+// queued is a file that was at the path, opened by notice.
+type queued struct {
+	file *os.File
+	info os.FileInfo
 }
 
 // follower is the state of one File call: the shadow and the ledger that
 // File's doc describes. Only File's goroutine uses it.
 type follower struct {
-	path  string // absolute
-	sink  func(line []byte)
-	poll  bool
-	clock clock.Clock
+	path, dir string // absolute
+	sink      func(line []byte)
+	clock     clock.Clock
+	onLost    func(Loss)
+
+	inotify bool              // the library may run: not polling, and its tracker is up
+	dirw    *fsnotify.Watcher // File's own watch of dir; nil if none could be had
+	watched bool              // dir is watched
+	t       *tail.Tail        // the library, nil while it is not running
 
 	shadow     *os.File    // the file being followed, or nil while there is none
 	shadowInfo os.FileInfo // its identity
 	off        int64       // end of the last line delivered from shadow
 	last       []byte      // the up to fingerprintLen bytes delivered before off
+	read       int64       // end of what File read of the shadow's content
+	err        error       // a read error that ends File
+
+	next     []queued // files seen at the path after the shadow, in order
+	old      *os.File // the rotated file, kept open for oldChecks checks
+	oldOff   int64    // end of the last line delivered from old
+	oldTicks int
+
+	unreadable bool        // a LostUnreadable was told for the path
+	badInfo    os.FileInfo // the unreadable file it was told for, if any
 
 	scratch []byte // pread buffer for checks
 	chunk   []byte // read buffer for catchUp
@@ -252,54 +390,90 @@ func lastLineStart(file *os.File, size int64) (int64, error) {
 	return 0, nil
 }
 
-// run follows until ctx is done, restarting the library in poll mode when it
-// stops with an error.
+// run follows until ctx is done or a read fails.
 func (f *follower) run(ctx context.Context) error {
-	t, err := f.startTail()
-	if err != nil {
-		return err
+	var events <-chan fsnotify.Event
+	var errs <-chan error
+	if f.inotify {
+		w, err := fsnotify.NewWatcher()
+		if err != nil {
+			f.inotify = false
+		} else {
+			f.dirw, events, errs = w, w.Events, w.Errors
+			f.watch()
+		}
 	}
-	defer func() { t.Stop() }()
+	defer f.stopTail()
+	f.startTail()
+	if f.t == nil {
+		f.check(ctx)
+	}
 	tick := f.clock.NewTicker(checkEvery)
 	defer tick.Stop()
 	busy := false // a library line came in since the last tick
-	for {
+	for f.err == nil {
+		var lines <-chan *tail.Line
+		if f.t != nil {
+			lines = f.t.Lines
+		}
 		select {
 		case <-ctx.Done():
 			return nil
-		case l, ok := <-t.Lines:
+		case l, ok := <-lines:
 			if ok {
 				busy = true
 				f.onLine(ctx, l)
 				continue
 			}
-			err := t.Wait()
+			err := f.t.Wait()
+			f.t = nil
 			if ctx.Err() != nil {
 				return nil
 			}
-			if err == nil {
-				err = errors.New("tail stopped")
+			if err == nil || !errors.Is(err, fs.ErrNotExist) {
+				// No inotify watch left, or the like: it would
+				// fail again.
+				f.inotify = false
 			}
-			if f.poll {
-				if !errors.Is(err, fs.ErrNotExist) {
-					return fmt.Errorf("follow %s: %w", f.path, err)
-				}
-				// The file vanished between two of the library's steps:
-				// wait a moment so that a file that keeps vanishing
-				// does not make this spin, then start over.
-				select {
-				case <-ctx.Done():
-					return nil
-				case <-f.clock.After(checkEvery):
-				}
+			f.check(ctx)
+		case ev, ok := <-events:
+			if !ok {
+				events = nil
+				continue
 			}
-			f.poll = true
-			next, err := f.startTail()
-			if err != nil {
-				return err
+			self := f.event(ev)
+			if f.drainEvents() || self {
+				// A chmod, rename or removal of the directory.
+				f.guard()
 			}
-			t = next
+			f.notice()
+			if f.t == nil {
+				f.check(ctx)
+			}
+		case _, ok := <-errs:
+			// The event queue overflowed, or the like: an event of the
+			// directory may be lost, so look now. (Unread, an error
+			// would also stop the watch's events.)
+			if !ok {
+				errs = nil
+				continue
+			}
+			f.guard()
+			f.notice()
+			if f.t == nil {
+				f.check(ctx)
+			}
 		case <-tick.C():
+			if f.dirw != nil && !f.watched {
+				f.watch()
+			}
+			f.ageOld()
+			f.notice()
+			if f.t == nil {
+				f.startTail()
+			} else {
+				f.guard()
+			}
 			if busy {
 				busy = false
 				continue
@@ -307,16 +481,73 @@ func (f *follower) run(ctx context.Context) error {
 			f.check(ctx)
 		}
 	}
+	return f.err
+}
+
+// watch starts watching the path's directory, if it can.
+func (f *follower) watch() {
+	f.watched = f.dirw.Add(f.dir) == nil
+}
+
+// event notes an event, and reports whether it is of the directory
+// itself; its going away ends the watch.
+func (f *follower) event(ev fsnotify.Event) bool {
+	if filepath.Clean(ev.Name) != f.dir {
+		return false
+	}
+	if ev.Op&(fsnotify.Remove|fsnotify.Rename) != 0 {
+		f.dirw.Remove(f.dir)
+		f.watched = false
+	}
+	return true
+}
+
+// drainEvents takes the events already pending, so that one look serves
+// them all, and reports whether one was of the directory itself.
+func (f *follower) drainEvents() bool {
+	self := false
+	for range 1024 {
+		select {
+		case ev, ok := <-f.dirw.Events:
+			if !ok {
+				return self
+			}
+			self = f.event(ev) || self
+		default:
+			return self
+		}
+	}
+	return self
+}
+
+// guard reports whether the library may run: it may with inotify while
+// File watches the path's directory and the path can be looked up (it
+// exists or not). Otherwise guard stops it, before its watcher's stat of
+// the path fails and it exits the process.
+func (f *follower) guard() bool {
+	if !f.inotify || !f.watched {
+		f.stopTail()
+		return false
+	}
+	_, err := os.Stat(f.path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		f.stopTail()
+		f.cannotRead(nil, 0, err)
+		return false
+	}
+	return true
 }
 
 // startTail starts the library on f.path, at the ledger's offset if the
-// shadow is still the file at the path.
-func (f *follower) startTail() (*tail.Tail, error) {
+// shadow is still the file at the path, if guard allows.
+func (f *follower) startTail() {
+	if !f.guard() {
+		return
+	}
 	cfg := tail.Config{
 		Follow:        true, // ReOpen without Follow makes the library call os.Exit
 		ReOpen:        true,
 		CompleteLines: true,
-		Poll:          f.poll,
 		Logger:        tail.DiscardingLogger,
 	}
 	if f.shadow != nil && f.off > 0 {
@@ -325,10 +556,27 @@ func (f *follower) startTail() (*tail.Tail, error) {
 		}
 	}
 	t, err := tail.TailFile(f.path, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("follow %s: %w", f.path, err)
+	if err != nil { // only with MustExist, which is off
+		f.inotify = false
+		return
 	}
-	return t, nil
+	f.t = t
+}
+
+// stopTail stops the library, if it runs. Its inotify watcher goroutine
+// outlives Stop and stats the path on each event it takes, so stopTail
+// also waits, up to 100 ms, until that goroutine has unwatched the path
+// (the tracker, which runs whenever the library does, then has no channel
+// for it): from then on no write can make the library stat the path.
+func (f *follower) stopTail() {
+	if f.t == nil {
+		return
+	}
+	f.t.Stop()
+	f.t = nil
+	for i := 0; i < 100 && watch.Events(f.path) != nil; i++ {
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // onLine delivers a line from the library if it is the next one in the
@@ -357,7 +605,7 @@ func (f *follower) onLine(ctx context.Context, l *tail.Line) {
 	}
 	// The file changed under the library, or the line is a repeat.
 	if !f.fingerprintOK() { // rewritten: everything in it is new
-		f.rewind()
+		f.truncated()
 		if start == 0 && f.holds(0, text) {
 			f.deliverText(text)
 			return
@@ -369,17 +617,23 @@ func (f *follower) onLine(ctx context.Context, l *tail.Line) {
 }
 
 // check is the idle check: it adopts a new file at the path once it holds a
-// complete line, starts over if the shadow's content was rewritten, and
-// delivers the complete lines the shadow holds beyond the ledger.
+// complete line and delivers the complete lines the shadow holds beyond the
+// ledger (starting over if its content was rewritten).
 func (f *follower) check(ctx context.Context) {
+	f.notice()
 	f.adopt(ctx, false)
-	if f.shadow == nil {
-		return
+	if f.shadow != nil {
+		f.catchUp(ctx)
 	}
-	if !f.fingerprintOK() {
-		f.rewind()
+}
+
+// truncated starts over at the shadow's offset 0, its content having
+// changed under the ledger; what File read beyond the ledger is lost.
+func (f *follower) truncated() {
+	if lost := f.read - f.off; lost > 0 {
+		f.lost(Loss{Reason: LostTruncated, Bytes: lost})
 	}
-	f.catchUp(ctx)
+	f.rewind()
 }
 
 // adopt makes the file at f.path the shadow if it is another file, after
@@ -388,30 +642,126 @@ func (f *follower) check(ctx context.Context) {
 // that the old one is drained as late as possible.
 func (f *follower) adopt(ctx context.Context, force bool) {
 	fi, err := os.Stat(f.path)
-	if err != nil || !fi.Mode().IsRegular() || f.shadow != nil && os.SameFile(fi, f.shadowInfo) {
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			f.cannotRead(nil, 0, err)
+		}
+		return
+	}
+	if !fi.Mode().IsRegular() || f.shadow != nil && os.SameFile(fi, f.shadowInfo) {
+		f.unreadable, f.badInfo = false, nil
 		return
 	}
 	file, err := os.Open(f.path)
 	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			f.cannotRead(fi, fi.Size(), err)
+		}
 		return
 	}
 	if fi, err = file.Stat(); err != nil || f.shadow != nil && os.SameFile(fi, f.shadowInfo) {
 		file.Close()
 		return
 	}
+	f.unreadable, f.badInfo = false, nil
 	if f.shadow != nil {
 		if !force && !hasLine(file) {
 			file.Close()
 			return
 		}
-		if !f.fingerprintOK() {
-			f.rewind()
-		}
 		f.catchUp(ctx)
-		f.shadow.Close()
+		// The files that were at the path in between, in turn.
+		for _, n := range f.next {
+			if os.SameFile(n.info, fi) {
+				n.file.Close()
+				continue
+			}
+			f.moveOn(n.file, n.info)
+			f.catchUp(ctx)
+		}
+		f.next = f.next[:0]
+		f.moveOn(file, fi)
+		return
 	}
 	f.shadow, f.shadowInfo = file, fi
 	f.rewind()
+}
+
+// moveOn makes file the shadow, keeping the previous one as the rotated
+// file.
+func (f *follower) moveOn(file *os.File, fi os.FileInfo) {
+	f.closeOld()
+	f.old, f.oldOff, f.oldTicks = f.shadow, f.off, 0
+	f.shadow, f.shadowInfo = file, fi
+	f.rewind()
+}
+
+// notice opens a file at the path that is neither the shadow nor one
+// noticed before, and queues it, so that a file replaced again before File
+// moved on to it (File behind the writer by a rotation) is still read when
+// it does. At most maxNext files are queued.
+func (f *follower) notice() {
+	if f.shadow == nil || len(f.next) >= maxNext {
+		return
+	}
+	fi, err := os.Stat(f.path)
+	if err != nil || !fi.Mode().IsRegular() || os.SameFile(fi, f.shadowInfo) {
+		return
+	}
+	for _, n := range f.next {
+		if os.SameFile(fi, n.info) {
+			return
+		}
+	}
+	file, err := os.Open(f.path)
+	if err != nil {
+		return // adopt tells
+	}
+	if fi, err = file.Stat(); err != nil || os.SameFile(fi, f.shadowInfo) {
+		file.Close()
+		return
+	}
+	f.next = append(f.next, queued{file, fi})
+}
+
+// cannotRead tells, once until the path can be read again, that the path
+// (fi nil) or the file fi at it cannot be read.
+func (f *follower) cannotRead(fi os.FileInfo, size int64, err error) {
+	if f.unreadable && (fi == nil || f.badInfo != nil && os.SameFile(fi, f.badInfo)) {
+		return
+	}
+	f.unreadable, f.badInfo = true, fi
+	f.lost(Loss{Reason: LostUnreadable, Bytes: size, Err: err})
+}
+
+// ageOld closes the rotated file after oldChecks idle checks.
+func (f *follower) ageOld() {
+	if f.old == nil {
+		return
+	}
+	if f.oldTicks++; f.oldTicks >= oldChecks {
+		f.closeOld()
+	}
+}
+
+// closeOld closes the rotated file, telling of what it holds beyond the
+// ledger: lines written after the new file was adopted.
+func (f *follower) closeOld() {
+	if f.old == nil {
+		return
+	}
+	if fi, err := f.old.Stat(); err == nil && fi.Size() > f.oldOff {
+		f.lost(Loss{Reason: LostRotated, Bytes: fi.Size() - f.oldOff})
+	}
+	f.old.Close()
+	f.old = nil
+}
+
+// lost tells of a loss.
+func (f *follower) lost(l Loss) {
+	if f.onLost != nil {
+		f.onLost(l)
+	}
 }
 
 // hasLine reports whether file holds a "\n" within its first chunkLen
@@ -420,28 +770,6 @@ func hasLine(file *os.File) bool {
 	buf := make([]byte, chunkLen)
 	n, _ := file.ReadAt(buf, 0)
 	return n == len(buf) || bytes.IndexByte(buf[:n], '\n') >= 0
-}
-
-// holds reports whether the shadow holds, at start (which must be f.off),
-// the line text and its "\n", preceded by the ledger's fingerprint. Of a
-// long line it compares the first verifyLen bytes and the "\n".
-func (f *follower) holds(start int64, text string) bool {
-	k := len(f.last)
-	m := min(len(text)+1, verifyLen)
-	buf := f.buffer(k + m)
-	if n, _ := f.shadow.ReadAt(buf, start-int64(k)); n < len(buf) || !bytes.Equal(buf[:k], f.last) {
-		return false
-	}
-	got := buf[k:]
-	if m == len(text)+1 {
-		return got[m-1] == '\n' && string(got[:m-1]) == text
-	}
-	if string(got) != text[:m] {
-		return false
-	}
-	var nl [1]byte
-	n, _ := f.shadow.ReadAt(nl[:], start+int64(len(text)))
-	return n == 1 && nl[0] == '\n'
 }
 
 // fingerprintOK reports whether the shadow still holds, just before the
@@ -458,10 +786,14 @@ func (f *follower) fingerprintOK() bool {
 
 // rewind resets the ledger to the start of the shadow.
 func (f *follower) rewind() {
-	f.off, f.last = 0, f.last[:0]
+	f.off, f.last, f.read = 0, f.last[:0], 0
 }
 
 // catchUp delivers the complete lines the shadow holds beyond the ledger.
+// After each read it checks the fingerprint: if the bytes before the
+// ledger's offset changed, the file was truncated or rewritten (before the
+// read or while it ran, so what it read may be of either content), and it
+// starts over at the new content's offset 0.
 func (f *follower) catchUp(ctx context.Context) {
 	if f.chunk == nil {
 		f.chunk = make([]byte, chunkLen)
@@ -469,7 +801,17 @@ func (f *follower) catchUp(ctx context.Context) {
 	pend := f.pending[:0]
 	for pos := f.off; ctx.Err() == nil; {
 		n, err := f.shadow.ReadAt(f.chunk, pos)
+		if err != nil && err != io.EOF {
+			f.err = err
+			break
+		}
+		if !f.fingerprintOK() {
+			f.truncated()
+			pos, pend = 0, pend[:0]
+			continue
+		}
 		pos += int64(n)
+		f.read = max(f.read, pos)
 		data := f.chunk[:n]
 		for {
 			i := bytes.IndexByte(data, '\n')
@@ -493,15 +835,6 @@ func (f *follower) catchUp(ctx context.Context) {
 	f.pending = pend[:0]
 	if cap(f.pending) > keepCap {
 		f.pending = nil
-	}
-}
-
-// deliverText delivers a line read by the library.
-func (f *follower) deliverText(text string) {
-	f.line = append(append(f.line[:0], text...), '\n')
-	f.deliver(f.line)
-	if cap(f.line) > keepCap {
-		f.line = nil
 	}
 }
 
@@ -532,10 +865,49 @@ func (f *follower) buffer(n int) []byte {
 	return f.scratch[:n]
 }
 
-// closeShadow closes the shadow, if any.
-func (f *follower) closeShadow() {
+// close closes the files and the watcher.
+func (f *follower) close() {
+	f.closeOld()
+	for _, n := range f.next {
+		n.file.Close()
+	}
+	f.next = nil
 	if f.shadow != nil {
 		f.shadow.Close()
 		f.shadow = nil
+	}
+	if f.dirw != nil {
+		f.dirw.Close()
+	}
+}
+
+// holds reports whether the shadow holds, at start (which must be f.off),
+// the line text and its "\n", preceded by the ledger's fingerprint. Of a
+// long line it compares the first verifyLen bytes and the "\n".
+func (f *follower) holds(start int64, text string) bool {
+	k := len(f.last)
+	m := min(len(text)+1, verifyLen)
+	buf := f.buffer(k + m)
+	if n, _ := f.shadow.ReadAt(buf, start-int64(k)); n < len(buf) || !bytes.Equal(buf[:k], f.last) {
+		return false
+	}
+	got := buf[k:]
+	if m == len(text)+1 {
+		return got[m-1] == '\n' && string(got[:m-1]) == text
+	}
+	if string(got) != text[:m] {
+		return false
+	}
+	var nl [1]byte
+	n, _ := f.shadow.ReadAt(nl[:], start+int64(len(text)))
+	return n == 1 && nl[0] == '\n'
+}
+
+// deliverText delivers a line read by the library.
+func (f *follower) deliverText(text string) {
+	f.line = append(append(f.line[:0], text...), '\n')
+	f.deliver(f.line)
+	if cap(f.line) > keepCap {
+		f.line = nil
 	}
 }

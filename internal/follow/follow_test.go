@@ -138,7 +138,7 @@ func startTo(t *testing.T, path string, opts follow.Options, rec *recorder) *ses
 
 // waitFor waits until at least n lines have been delivered. When polling,
 // it steps the clock until then, so that the follower's idle check reads
-// the lines instead of the library's 250 ms poll; with inotify, it lets the
+// the lines; with inotify, it lets the
 // library deliver and steps the clock only when no line has come for a
 // while, as the follower's real clock would.
 func (s *session) waitFor(n int) error {
@@ -570,11 +570,11 @@ func testVanishWhileReading(t *testing.T, poll bool) {
 	if err := w.lines(1000); err != nil {
 		t.Fatal(err)
 	}
-	// The sink holds the follower at line 10, so the library is in the
-	// middle of the file when it is deleted. When it reaches the end, its
-	// attempt to watch (inotify) or stat (poll) the file fails and it stops
-	// with an error; the follower starts it again in poll mode, at once
-	// with inotify, after a pause on its clock when it was polling.
+	// The sink holds the follower at line 10, so it is in the middle of
+	// the file when it is deleted. With inotify, the library's attempt to
+	// watch the file when it reaches the end fails and it stops with an
+	// error; the follower goes on with its idle check and starts the
+	// library again on its clock. Polling, the idle check alone reads.
 	rec := newRecorder()
 	rec.holdAt, rec.held, rec.release = 10, make(chan struct{}), make(chan struct{})
 	s := startTo(t, w.path, follow.Options{Poll: poll}, rec)
@@ -590,15 +590,9 @@ func testVanishWhileReading(t *testing.T, poll bool) {
 		if err != nil {
 			return err
 		}
-		// The library reads the rest from its descriptor: no step.
+		// The rest is read from the open descriptor: no step.
 		if !s.waitCount(wait, len(w.want)) {
 			return fmt.Errorf("follower saw %d lines after %v, want %d", s.count(), wait, len(w.want))
-		}
-		if poll {
-			// The follower waits for a timer besides its ticker.
-			if err := s.clock.BlockUntil(2); err != nil {
-				return err
-			}
 		}
 		if err := w.create(); err != nil {
 			return err
@@ -705,7 +699,7 @@ func testHalfWrittenLine(t *testing.T, poll bool) {
 }
 
 // TestFollowIdleCheck checks that stepping the clock, and nothing else,
-// delivers the lines the library cannot see while it polls every 250 ms:
+// delivers the lines while polling, when the idle check alone reads:
 // an equal-size rewrite and lines written to a deleted file. No real time
 // needs to pass, so a handful of steps must do.
 func TestFollowIdleCheck(t *testing.T) {
@@ -773,4 +767,177 @@ func TestFollowRepeat(t *testing.T) {
 			}
 		})
 	}
+}
+
+// losses records what a follower tells through Options.OnLost.
+type losses struct {
+	mu   sync.Mutex
+	list []follow.Loss
+}
+
+func (l *losses) add(loss follow.Loss) {
+	l.mu.Lock()
+	l.list = append(l.list, loss)
+	l.mu.Unlock()
+}
+
+func (l *losses) get() []follow.Loss {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]follow.Loss(nil), l.list...)
+}
+
+func TestFollowLostRotated(t *testing.T) { modes(t, testLostRotated) }
+
+// testLostRotated writes to a rotated file after the follower has moved on
+// to the new one: those bytes, and the unterminated line the old file held,
+// are told as lost once the follower lets the old file go.
+func testLostRotated(t *testing.T, poll bool) {
+	w := newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	var lost losses
+	s := start(t, w.path, follow.Options{Poll: poll, OnLost: lost.add})
+	half := " GET /half"
+	late := requestLine(9999) + "\n"
+	runWriter(t, func() error {
+		if err := w.lines(10); err != nil {
+			return err
+		}
+		if err := w.raw(half); err != nil {
+			return err
+		}
+		if err := s.waitFor(len(w.want)); err != nil {
+			return err
+		}
+		if err := os.Rename(w.path, w.path+".1"); err != nil {
+			return err
+		}
+		old := w.f
+		w.f = nil // kept open: the server still writes to it
+		defer old.Close()
+		if err := w.create(); err != nil {
+			return err
+		}
+		if err := w.lines(10); err != nil {
+			return err
+		}
+		if err := s.waitFor(len(w.want)); err != nil {
+			return err
+		}
+		// The follower has moved on: this line is not delivered.
+		if _, err := old.WriteString(late); err != nil {
+			return err
+		}
+		if len(lost.get()) != 0 {
+			return fmt.Errorf("lost told before the old file was let go: %v", lost.get())
+		}
+		// The old file is let go after eight idle checks.
+		for range 8 {
+			if err := s.clock.Step(); err != nil {
+				return err
+			}
+		}
+		return w.end()
+	})
+	check(t, s, w.want)
+	want := []follow.Loss{{Reason: follow.LostRotated, Bytes: int64(len(half) + len(late))}}
+	if got := lost.get(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("lost %v, want %v", got, want)
+	}
+}
+
+func TestFollowLostTruncated(t *testing.T) { modes(t, testLostTruncated) }
+
+// testLostTruncated truncates the file while it ends with an unterminated
+// line the follower has read: those bytes are told as lost, and the new
+// content is delivered from its start.
+func testLostTruncated(t *testing.T, poll bool) {
+	w := newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	var lost losses
+	s := start(t, w.path, follow.Options{Poll: poll, OnLost: lost.add})
+	half := " GET /half"
+	runWriter(t, func() error {
+		if err := w.lines(10); err != nil {
+			return err
+		}
+		if err := w.raw(half); err != nil {
+			return err
+		}
+		if err := s.waitFor(len(w.want)); err != nil {
+			return err
+		}
+		// Three steps: the idle check of the second (the first may find
+		// the follower busy) has read the half line once the third tick
+		// is taken.
+		for range 3 {
+			if err := s.clock.Step(); err != nil {
+				return err
+			}
+		}
+		if err := os.Truncate(w.path, 0); err != nil {
+			return err
+		}
+		if err := w.lines(10); err != nil {
+			return err
+		}
+		return w.end()
+	})
+	check(t, s, w.want)
+	want := []follow.Loss{{Reason: follow.LostTruncated, Bytes: int64(len(half))}}
+	if got := lost.get(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("lost %v, want %v", got, want)
+	}
+}
+
+func TestFollowRotateTwiceBehind(t *testing.T) { modes(t, testRotateTwiceBehind) }
+
+// testRotateTwiceBehind rotates twice before the follower moves on from
+// the first file: the file in between, which the follower noticed while it
+// was still empty, is read before the last one.
+func testRotateTwiceBehind(t *testing.T, poll bool) {
+	w := newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, w.path, follow.Options{Poll: poll})
+	runWriter(t, func() error {
+		if err := w.lines(10); err != nil {
+			return err
+		}
+		if err := s.waitFor(len(w.want)); err != nil {
+			return err
+		}
+		if err := os.Rename(w.path, w.path+".1"); err != nil {
+			return err
+		}
+		if err := w.create(); err != nil { // empty: not moved on to yet
+			return err
+		}
+		// Two steps: the check of the first has noticed the new file
+		// once the second tick is taken.
+		for range 2 {
+			if err := s.clock.Step(); err != nil {
+				return err
+			}
+		}
+		if err := w.lines(10); err != nil {
+			return err
+		}
+		if err := os.Rename(w.path, w.path+".1"); err != nil {
+			return err
+		}
+		if err := w.create(); err != nil {
+			return err
+		}
+		if err := w.lines(10); err != nil {
+			return err
+		}
+		return w.end()
+	})
+	check(t, s, w.want)
 }

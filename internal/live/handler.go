@@ -40,40 +40,33 @@ func ListenAddr(s string) (string, error) {
 // /metrics and now as the clock of ?format=full's exportedAt:
 //
 //	GET /api/performance/metrics              the in-app endpoint's object (-o api)
-//	GET /api/performance/metrics?format=full  {exportedAt, summary, recentMetrics, allMetrics}
+//	GET /api/performance/metrics?format=full  {exportedAt, summary, recentMetrics, allMetrics, lost}
 //	GET /metrics                              Prometheus exposition
 //	GET /healthz                              "ok"
 //	GET /, GET /dashboard.json                the live HTML report (see registerDashboard)
 //
 // Everything else is 404. The server is read-only: any method but GET
-// and HEAD is answered 405 with an Allow header.
+// and HEAD is answered 405 with an Allow header. The answers are those of
+// l's last Publish (the first request publishes if nothing was yet):
+// serving never takes the lock l's readers take.
 func NewHandler(l *State, metrics http.Handler, now func() time.Time) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/performance/metrics", func(w http.ResponseWriter, r *http.Request) {
-		var api bytes.Buffer
-		report.WriteAPI(&api, l.APISummary(), report.Options{})
+		p := l.current()
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		if r.URL.Query().Get("format") != "full" {
-			w.Write(api.Bytes())
+			w.Write(p.api)
 			return
 		}
-		l.mu.Lock()
-		all := l.recent.last(-1)
-		l.mu.Unlock()
-		recent := all
-		if len(recent) > 100 {
-			recent = recent[len(recent)-100:]
-		}
-		full := struct {
-			ExportedAt    string          `json:"exportedAt"`
-			Summary       json.RawMessage `json:"summary"`
-			RecentMetrics []fullMetric    `json:"recentMetrics"`
-			AllMetrics    []fullMetric    `json:"allMetrics"`
-		}{now().UTC().Format(time.RFC3339Nano), api.Bytes(), fullMetrics(recent), fullMetrics(all)}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		enc.Encode(full)
+		at, _ := json.Marshal(now().UTC().Format(time.RFC3339Nano))
+		var b bytes.Buffer
+		b.Grow(len(p.full) + 64)
+		b.WriteString("{\n  \"exportedAt\": ")
+		b.Write(at)
+		b.WriteString(",\n")
+		b.Write(p.full)
+		w.Write(b.Bytes())
 	})
 	if metrics != nil {
 		mux.Handle("GET /metrics", metrics)

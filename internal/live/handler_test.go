@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/reqstats/reqstats/aggregate"
+	"github.com/reqstats/reqstats/internal/follow"
 	"github.com/reqstats/reqstats/parser"
 	"github.com/reqstats/reqstats/report"
 )
@@ -246,4 +247,93 @@ func batchAPI(t *testing.T, opts aggregate.Options, log string) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// TestServeNeverTakesTheReadersLock holds the lock the reader takes for
+// each line while clients ask for every answer: they must all come, from
+// the last snapshot, and a line read meanwhile shows only once published.
+func TestServeNeverTakesTheReadersLock(t *testing.T) {
+	l, prom := liveFrom(t, aggregate.Options{}, serveLog)
+	l.Publish()
+	h := NewHandler(l, prom.Handler(), time.Now)
+	l.mu.Lock()
+	answered := make(chan string, 3)
+	for _, target := range []string{"/api/performance/metrics", "/api/performance/metrics?format=full", "/metrics"} {
+		go func() {
+			_, body, _ := get(t, h, target)
+			answered <- body
+		}()
+	}
+	for range 3 {
+		select {
+		case body := <-answered:
+			if !strings.Contains(body, `"totalRequests": 3`) && !strings.Contains(body, "reqstats_lines_read_total 5\n") {
+				t.Errorf("answer not of the snapshot:\n%.400s", body)
+			}
+		case <-time.After(10 * time.Second):
+			l.mu.Unlock()
+			t.Fatal("a request waited for the reader's lock")
+		}
+	}
+	l.mu.Unlock()
+
+	p, _ := parser.New(parser.Options{})
+	for _, ev := range p.NewStream("dev-server.log").Push([]byte(" GET /api/late 200 in 3ms")) {
+		l.Line("dev-server.log")
+		l.Add(&ev, time.Now())
+	}
+	if _, body, _ := get(t, h, "/api/performance/metrics"); !strings.Contains(body, `"totalRequests": 3,`) {
+		t.Errorf("served before Publish:\n%.200s", body)
+	}
+	l.Publish()
+	if _, body, _ := get(t, h, "/api/performance/metrics"); !strings.Contains(body, `"totalRequests": 4,`) {
+		t.Errorf("served after Publish:\n%.200s", body)
+	}
+}
+
+// TestServeLost checks that data the followers lost shows in ?format=full
+// and in /metrics, every reason there with 0 until it happens.
+func TestServeLost(t *testing.T) {
+	l, prom := liveFrom(t, aggregate.Options{}, serveLog)
+	h := NewHandler(l, prom.Handler(), time.Now)
+	_, body, _ := get(t, h, "/metrics")
+	for _, want := range []string{
+		`reqstats_lost_total{reason="rotated"} 0`,
+		`reqstats_lost_total{reason="truncated"} 0`,
+		`reqstats_lost_total{reason="unreadable"} 0`,
+		`reqstats_lost_bytes_total{reason="rotated"} 0`,
+	} {
+		if !strings.Contains(body, want+"\n") {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	l.Lost(follow.LostRotated, 120)
+	l.Lost(follow.LostRotated, 30)
+	l.Lost(follow.LostUnreadable, 0)
+	l.Publish()
+	_, body, _ = get(t, h, "/metrics")
+	for _, want := range []string{
+		`reqstats_lost_total{reason="rotated"} 2`,
+		`reqstats_lost_bytes_total{reason="rotated"} 150`,
+		`reqstats_lost_total{reason="truncated"} 0`,
+		`reqstats_lost_total{reason="unreadable"} 1`,
+	} {
+		if !strings.Contains(body, want+"\n") {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	_, body, _ = get(t, h, "/api/performance/metrics?format=full")
+	var full struct {
+		ExportedAt string
+		Summary    struct{ TotalRequests int }
+		Lost       map[string]Lost
+	}
+	if err := json.Unmarshal([]byte(body), &full); err != nil {
+		t.Fatalf("format=full: %v\n%s", err, body)
+	}
+	want := map[string]Lost{"rotated": {Times: 2, Bytes: 150}, "unreadable": {Times: 1}}
+	if full.ExportedAt == "" || full.Summary.TotalRequests != 3 || len(full.Lost) != 2 ||
+		full.Lost["rotated"] != want["rotated"] || full.Lost["unreadable"] != want["unreadable"] {
+		t.Errorf("format=full: %+v, want lost %+v", full, want)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/reqstats/reqstats/aggregate"
+	"github.com/reqstats/reqstats/internal/follow"
 )
 
 // Metrics exposes what follow mode reads in Prometheus's format.
@@ -99,6 +100,10 @@ var (
 		"The app's METRIC RECORDED lines, by logging tag.", []string{"tag"}, nil)
 	descStoreSize = prometheus.NewDesc("reqstats_store_size",
 		"The last size of the app's in-memory metrics store, by logging tag.", []string{"tag"}, nil)
+	descLost = prometheus.NewDesc("reqstats_lost_total",
+		"Times a follower had to skip data, by reason (see go doc ./internal/follow Options).", []string{"reason"}, nil)
+	descLostBytes = prometheus.NewDesc("reqstats_lost_bytes_total",
+		"Bytes known to be skipped by followers, by reason.", []string{"reason"}, nil)
 	descBuildInfo = prometheus.NewDesc("reqstats_build_info",
 		"A constant 1, labelled with the version, VCS revision and Go version reqstats was built from.",
 		[]string{"version", "revision", "goversion"}, nil)
@@ -182,7 +187,8 @@ func (m *Metrics) Handler() http.Handler {
 // Describe sends the descriptions of every metric.
 func (m *Metrics) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descRequests, descDuration, descSlow, descCold, descUncounted,
-		descLines, descLastLine, descMalformed, descCompiles, descStarts, descResets, descRecords, descStoreSize, descBuildInfo} {
+		descLines, descLastLine, descMalformed, descCompiles, descStarts, descResets, descRecords, descStoreSize, descBuildInfo,
+		descLost, descLostBytes} {
 		ch <- d
 	}
 }
@@ -190,8 +196,10 @@ func (m *Metrics) Describe(ch chan<- *prometheus.Desc) {
 // Collect sends the metrics as they are now.
 func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
 	// The summary first: the State's lock is never taken under m.mu.
-	s := m.l.Summary()
-	lines, last := m.l.lineState()
+	// As of the State's last Publish: a scrape never takes the lock the
+	// State's readers take.
+	p := m.l.current()
+	s, lines, last := p.summary, p.lines, p.last
 
 	type exposed struct {
 		method, route, class string
@@ -266,6 +274,10 @@ func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descResets, prometheus.CounterValue, float64(t.Resets), name)
 		ch <- prometheus.MustNewConstMetric(descRecords, prometheus.CounterValue, float64(t.Records), name)
 		ch <- prometheus.MustNewConstMetric(descStoreSize, prometheus.GaugeValue, float64(t.Last), name)
+	}
+	for _, r := range follow.LostReasons {
+		ch <- prometheus.MustNewConstMetric(descLost, prometheus.CounterValue, float64(p.lost[r].Times), r)
+		ch <- prometheus.MustNewConstMetric(descLostBytes, prometheus.CounterValue, float64(p.lost[r].Bytes), r)
 	}
 	ch <- prometheus.MustNewConstMetric(descBuildInfo, prometheus.GaugeValue, 1, m.info["version"], m.info["revision"], m.info["goversion"])
 }

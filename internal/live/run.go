@@ -49,20 +49,23 @@ type Config struct {
 	Interval time.Duration
 	Clock    clock.Clock
 
-	// Warn is told of each malformed line; Errorf of each input that
-	// ended with an error and of a server that failed.
+	// Warn is told of each malformed line; Errf of each input that
+	// ended with an error, of a server that failed, and of data a
+	// follower had to skip (a follow.Loss, also counted in the State).
 	Warn func(error)
 	Errf func(error)
 }
 
-// ErrFailed is what Run returns when an input or the server failed; each
-// failure was passed to Config.Errf.
+// ErrFailed is what Run returns when an input or the server failed, or a
+// follower lost data (see follow.Loss); each was passed to Config.Errf.
 var ErrFailed = errors.New("follow mode failed")
 
 // Run follows every input until ctx is done or every input has ended (a
 // pipe closed, a file failed), drawing the view on each tick and serving
 // the State if asked; then it writes the final summary. Errors reading an
-// input end that input only.
+// input end that input only. The server answers from a snapshot the State
+// publishes at most every 100 ms of Clock (publishEvery), so that clients
+// never hold up the reading.
 func Run(ctx context.Context, cfg Config) error {
 	clk := cfg.Clock
 	if clk == nil {
@@ -83,6 +86,10 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// The view's ticker exists before anything is read, so that a test
+	// that sees the input read can step the clock to a frame.
+	tick := clk.NewTicker(cfg.Interval)
+	defer tick.Stop()
 
 	var (
 		wg       sync.WaitGroup
@@ -103,7 +110,7 @@ func Run(ctx context.Context, cfg Config) error {
 		go func() {
 			defer wg.Done()
 			defer inputs.Done()
-			if err := readInput(ctx, cfg, l, name, now); err != nil && ctx.Err() == nil {
+			if err := readInput(ctx, cfg, l, name, now, failed); err != nil && ctx.Err() == nil {
 				failed(err)
 			}
 		}()
@@ -115,6 +122,12 @@ func Run(ctx context.Context, cfg Config) error {
 	}()
 
 	if cfg.Serve != "" {
+		l.Publish()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			publish(ctx, l, clk)
+		}()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -125,8 +138,6 @@ func Run(ctx context.Context, cfg Config) error {
 		}()
 	}
 
-	tick := clk.NewTicker(cfg.Interval)
-	defer tick.Stop()
 	v := cfg.View
 	v.State = l
 	if !cfg.Quiet {
@@ -160,8 +171,35 @@ loop:
 	return err
 }
 
+// publishEvery is how often, at most, publish has the State publish a
+// snapshot for the HTTP answers.
+const publishEvery = 100 * time.Millisecond
+
+// publish has l publish what changed every publishEvery of clk until ctx
+// is done, and less often if a snapshot takes long to build: the reader
+// waits for at most a tenth of the time, whatever the State's size.
+func publish(ctx context.Context, l *State, clk clock.Clock) {
+	tick := clk.NewTicker(publishEvery)
+	defer tick.Stop()
+	var next time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-tick.C():
+			if now.Before(next) {
+				continue
+			}
+			start := clk.Now()
+			l.Publish()
+			next = start.Add(10 * clk.Now().Sub(start))
+		}
+	}
+}
+
 // readInput follows one input into l until ctx is done or the input ends.
-func readInput(ctx context.Context, cfg Config, l *State, name string, now func() time.Time) error {
+// Data its follower skips is counted in l and told through onLost.
+func readInput(ctx context.Context, cfg Config, l *State, name string, now func() time.Time, onLost func(error)) error {
 	st := cfg.Parser.NewStream(name)
 	push := func(line []byte) {
 		l.Line(name)
@@ -177,7 +215,12 @@ func readInput(ctx context.Context, cfg Config, l *State, name string, now func(
 	if name == input.Stdin {
 		err = follow.Reader(ctx, cfg.Stdin, push)
 	} else {
-		err = follow.File(ctx, name, cfg.Follow, push)
+		opts := cfg.Follow
+		opts.OnLost = func(loss follow.Loss) {
+			l.Lost(loss.Reason, loss.Bytes)
+			onLost(fmt.Errorf("follow %s: %w", name, loss))
+		}
+		err = follow.File(ctx, name, opts, push)
 	}
 	at := now()
 	for _, ev := range st.Flush() {

@@ -9,16 +9,25 @@
 package live
 
 import (
+	"bytes"
+	"encoding/json"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/reqstats/reqstats/aggregate"
 	"github.com/reqstats/reqstats/parser"
+	"github.com/reqstats/reqstats/report"
 )
 
 // State is the state of a followed log, shared by the goroutines that
 // read it, the live view and the HTTP server. Its methods are safe for
 // concurrent use.
+//
+// The view and the final summary are built from the State itself, under
+// the lock its readers take for each line. The HTTP answers are not: they
+// are made of the last snapshot Publish took, so that no number of
+// clients can hold up the reading.
 type State struct {
 	mu     sync.Mutex
 	agg    *aggregate.Aggregator
@@ -32,6 +41,19 @@ type State struct {
 	now, lastRequest time.Time
 	// hooks see each counted request after keep; see NewMetrics.
 	hooks []func(aggregate.Request)
+	lost  map[string]Lost // data the followers skipped, by reason
+	gen   uint64          // bumped by every change, for Publish
+
+	pubMu  sync.Mutex // one Publish at a time
+	pubGen uint64     // gen of pub
+	pub    atomic.Pointer[published]
+}
+
+// Lost counts the data followers had to skip for one reason (see
+// follow.Options.OnLost): how many times, and the bytes known to be lost.
+type Lost struct {
+	Times int   `json:"times"`
+	Bytes int64 `json:"bytes"`
 }
 
 // NewState returns the state for aggregating opts, keeping the last keep
@@ -67,7 +89,22 @@ func (l *State) Line(file string) {
 	}
 	l.files[file]++
 	l.lines++
+	l.gen++
 	l.mu.Unlock()
+}
+
+// Lost accounts for data a follower skipped, for reason.
+func (l *State) Lost(reason string, bytes int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.lost == nil {
+		l.lost = make(map[string]Lost)
+	}
+	n := l.lost[reason]
+	n.Times++
+	n.Bytes += bytes
+	l.lost[reason] = n
+	l.gen++
 }
 
 // Add accounts for an event that arrived at now.
@@ -75,6 +112,7 @@ func (l *State) Add(ev *parser.Event, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.now = now
+	l.gen++
 	l.agg.Add(ev)
 	if l.api != nil {
 		l.api.Add(ev)
@@ -107,6 +145,11 @@ func (l *State) keep(r aggregate.Request) {
 func (l *State) Summary() *aggregate.Summary {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.summary()
+}
+
+// summary is Summary with l.mu held.
+func (l *State) summary() *aggregate.Summary {
 	for _, f := range l.order {
 		l.agg.AddInput(f, l.files[f], 0, nil)
 	}
@@ -121,6 +164,93 @@ func (l *State) APISummary() *aggregate.Summary {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.api.Summary()
+}
+
+// published is what the HTTP answers are made of: an immutable copy of
+// what the State held at a Publish. Nothing in it changes once it is
+// stored, so requests read it without a lock.
+type published struct {
+	api  []byte // the endpoint's object, as -o api prints it
+	full []byte // ?format=full's object after its first member, exportedAt
+
+	summary          *aggregate.Summary // what the view counts, for /metrics
+	last             time.Time          // when the last event arrived
+	lines, malformed int
+	resets           []aggregate.StoreTag
+	lost             map[string]Lost
+}
+
+// Publish takes a snapshot of l for the HTTP answers, unless nothing
+// changed since the last one. It holds l's lock while it builds the
+// summaries and copies the kept requests; their JSON is written after.
+// Follow mode calls it at most every 100 ms (see Run), so the readers wait
+// for it at most that often, however many clients ask.
+func (l *State) Publish() {
+	l.pubMu.Lock()
+	defer l.pubMu.Unlock()
+	l.mu.Lock()
+	if l.pub.Load() != nil && l.gen == l.pubGen {
+		l.mu.Unlock()
+		return
+	}
+	gen := l.gen
+	s := l.summary()
+	apiSum := s
+	if l.api != nil {
+		apiSum = l.api.Summary()
+	}
+	var api bytes.Buffer
+	report.WriteAPI(&api, apiSum, report.Options{})
+	p := &published{
+		api:       api.Bytes(),
+		summary:   s,
+		last:      l.now,
+		lines:     l.lines,
+		malformed: s.Input.Malformed,
+		resets:    append([]aggregate.StoreTag(nil), s.Dev.Store...),
+		lost:      make(map[string]Lost, len(l.lost)),
+	}
+	for r, n := range l.lost {
+		p.lost[r] = n
+	}
+	all := l.recent.last(-1)
+	l.mu.Unlock()
+
+	p.full = fullAfterExportedAt(p.api, all, p.lost)
+	l.pub.Store(p)
+	l.pubGen = gen
+}
+
+// current returns the last snapshot Publish took, taking the first one if
+// there is none yet.
+func (l *State) current() *published {
+	if p := l.pub.Load(); p != nil {
+		return p
+	}
+	l.Publish()
+	return l.pub.Load()
+}
+
+// fullAfterExportedAt renders ?format=full's object for api (the
+// endpoint's object), the requests kept (oldest first) and the data lost,
+// without its first member, exportedAt, which each request writes: what
+// follows `{"exportedAt": "…",`, indented by two spaces.
+func fullAfterExportedAt(api []byte, all []metric, lost map[string]Lost) []byte {
+	recent := all
+	if len(recent) > 100 {
+		recent = recent[len(recent)-100:]
+	}
+	full := struct {
+		Summary       json.RawMessage `json:"summary"`
+		RecentMetrics []fullMetric    `json:"recentMetrics"`
+		AllMetrics    []fullMetric    `json:"allMetrics"`
+		Lost          map[string]Lost `json:"lost"`
+	}{api, fullMetrics(recent), fullMetrics(all), lost}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.Encode(full)
+	return bytes.TrimPrefix(b.Bytes(), []byte("{\n"))
 }
 
 // snapshot is what the live view shows besides the summary.
