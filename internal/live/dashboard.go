@@ -82,7 +82,9 @@ func newDashboard(l *State, now func() time.Time) *dashboard {
 // snapshot returns the summary and the page's live status, after
 // marking what the log said since the last snapshot.
 func (d *dashboard) snapshot() (*aggregate.Summary, report.HTMLPage) {
-	s := d.l.Summary()
+	// As of the State's last Publish: serving never takes the readers' lock.
+	p := d.l.current()
+	s := p.summary
 	now := d.now()
 	d.mu.Lock()
 	c := countDev(s)
@@ -98,13 +100,10 @@ func (d *dashboard) snapshot() (*aggregate.Summary, report.HTMLPage) {
 	d.seen = c
 	d.mu.Unlock()
 
-	page := report.HTMLPage{Live: true, DataURL: dashboardPath, Now: now}
-	d.l.mu.Lock()
-	page.LastRequest = d.l.lastRequest
-	for _, f := range d.l.order {
+	page := report.HTMLPage{Live: true, DataURL: dashboardPath, Now: now, LastRequest: p.lastRequest}
+	for _, f := range p.inputs {
 		page.Following = append(page.Following, filepath.Base(f))
 	}
-	d.l.mu.Unlock()
 	return s, page
 }
 

@@ -107,6 +107,7 @@ func TestDashboardBounded(t *testing.T) {
 	push(" ✓ Compiled /api/users/[id] in 300ms")
 	now = now.Add(time.Second)
 	push(" GET /api/users/1 200 in 400ms")
+	l.Publish() // as Run does every 100 ms: the page reads the last snapshot
 	_, body, _ = get(t, h, "/dashboard.json")
 	d = dashboardJSON(t, body)
 	if len(d.Timeline.Markers) != 1 || d.Timeline.Markers[0][1] != "compile" {

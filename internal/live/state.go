@@ -11,6 +11,7 @@ package live
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -173,8 +174,10 @@ type published struct {
 	api  []byte // the endpoint's object, as -o api prints it
 	full []byte // ?format=full's object after its first member, exportedAt
 
-	summary          *aggregate.Summary // what the view counts, for /metrics
+	summary          *aggregate.Summary // what the view counts, for /metrics and the dashboard
 	last             time.Time          // when the last event arrived
+	lastRequest      time.Time          // when the last counted request arrived
+	inputs           []string           // the inputs, in order of first line
 	lines, malformed int
 	resets           []aggregate.StoreTag
 	lost             map[string]Lost
@@ -202,13 +205,15 @@ func (l *State) Publish() {
 	var api bytes.Buffer
 	report.WriteAPI(&api, apiSum, report.Options{})
 	p := &published{
-		api:       api.Bytes(),
-		summary:   s,
-		last:      l.now,
-		lines:     l.lines,
-		malformed: s.Input.Malformed,
-		resets:    append([]aggregate.StoreTag(nil), s.Dev.Store...),
-		lost:      make(map[string]Lost, len(l.lost)),
+		api:         api.Bytes(),
+		summary:     s,
+		last:        l.now,
+		lastRequest: l.lastRequest,
+		inputs:      slices.Clone(l.order),
+		lines:       l.lines,
+		malformed:   s.Input.Malformed,
+		resets:      append([]aggregate.StoreTag(nil), s.Dev.Store...),
+		lost:        make(map[string]Lost, len(l.lost)),
 	}
 	for r, n := range l.lost {
 		p.lost[r] = n
