@@ -219,10 +219,13 @@ const maxHot = 1 << 12
 
 // route is the running state of one route.
 type route struct {
-	key  Key
-	c    counts
-	all  sample
-	cold sample
+	key Key
+	c   counts
+	all sample
+	// cold is nil until the route's first cold request: few routes have
+	// one, and a million routes would otherwise hold a million empty
+	// samples.
+	cold *sample
 	gone bool // every request left the window; dropped from set.order
 }
 
@@ -528,6 +531,9 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	r.all.add(rec.Duration)
 	s.total.add(rec.Duration, rec.Status, slow, cold)
 	if cold {
+		if r.cold == nil {
+			r.cold = &sample{room: r.all.room}
+		}
 		r.cold.add(rec.Duration)
 	} else {
 		s.warm.add(rec.Duration, rec.Status, slow, cold)
@@ -567,7 +573,10 @@ func (s *set) samples() (all, cold sample) {
 	var alls, colds []*sample
 	for _, r := range s.order {
 		if !r.gone {
-			alls, colds = append(alls, &r.all), append(colds, &r.cold)
+			alls = append(alls, &r.all)
+			if r.cold != nil {
+				colds = append(colds, r.cold)
+			}
 		}
 	}
 	return mergeSamples(alls), mergeSamples(colds)
@@ -588,7 +597,7 @@ func (a *Aggregator) route(s *set, rk rawKey) *route {
 		if s.source == string(parser.SourceNext) {
 			rm = &a.nextRoom
 		}
-		r.all.room, r.cold.room = rm, rm
+		r.all.room = rm
 		s.routes[key] = r
 		s.order = append(s.order, r)
 	}
@@ -619,7 +628,10 @@ func (a *Aggregator) largest(next bool) *sample {
 			continue
 		}
 		for _, r := range s.order {
-			for _, x := range [...]*sample{&r.all, &r.cold} {
+			for _, x := range [...]*sample{&r.all, r.cold} {
+				if x == nil {
+					continue
+				}
 				x.flush()
 				if len(x.runs) > 16 && (big == nil || len(x.runs) > len(big.runs)) {
 					big = x
@@ -728,21 +740,35 @@ func (a *Aggregator) Summary() *Summary {
 
 	s.Warm = a.stats(&p.warm, &all, &cold)
 
-	s.Routes = make([]Route, 0, len(p.order))
+	routes := make([]Route, 0, len(p.order))
 	for _, r := range p.order {
 		if !r.gone {
-			s.Routes = append(s.Routes, Route{Key: r.key, Stats: a.stats(&r.c, &r.all, nil)})
+			routes = append(routes, Route{Key: r.key, Stats: a.stats(&r.c, &r.all, nil)})
 		}
 	}
 	s.MaxRoutes, s.Capped = a.opts.MaxRoutes, p.capped
+	// The routes are sorted by index, with a tie-breaker that makes each
+	// order total: a stable sort of the Route values themselves moves
+	// them O(n log² n) times, which a million routes feel.
+	idx := make([]int32, len(routes))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
 	// Top: slowest mean first, rounded to the millisecond as the in-app
-	// endpoint rounds it; ties keep first-appearance order (a stable sort).
-	s.Top = slices.Clone(s.Routes)
-	slices.SortStableFunc(s.Top, func(x, y Route) int {
-		return int64cmp(roundMillis(y.Mean), roundMillis(x.Mean))
+	// endpoint rounds it; ties keep first-appearance order.
+	slices.SortFunc(idx, func(i, j int32) int {
+		if c := int64cmp(roundMillis(routes[j].Mean), roundMillis(routes[i].Mean)); c != 0 {
+			return c
+		}
+		return int(i - j)
 	})
-	s.Top = s.Top[:min(len(s.Top), a.opts.Top)]
-	slices.SortStableFunc(s.Routes, func(x, y Route) int {
+	s.Top = make([]Route, 0, min(len(routes), a.opts.Top))
+	for _, i := range idx[:min(len(idx), a.opts.Top)] {
+		s.Top = append(s.Top, routes[i])
+	}
+	// Routes: busiest first, ties by route, then method; keys are unique.
+	slices.SortFunc(idx, func(i, j int32) int {
+		x, y := &routes[i], &routes[j]
 		if x.Count != y.Count {
 			return y.Count - x.Count
 		}
@@ -751,6 +777,8 @@ func (a *Aggregator) Summary() *Summary {
 		}
 		return strings.Compare(x.Method, y.Method)
 	})
+	permute(routes, idx)
+	s.Routes = routes
 	if a.windowed() {
 		s.Slowest, s.First, s.Last = a.windowSlowest(p)
 		s.LastN, s.Window = a.opts.Last, a.opts.Window
@@ -761,6 +789,29 @@ func (a *Aggregator) Summary() *Summary {
 		s.Rate = float64(p.timed) / span.Seconds()
 	}
 	return s
+}
+
+// permute puts xs in the order idx gives, in place: xs[k] becomes the
+// old xs[idx[k]]. It follows each cycle of the permutation once, marking
+// idx as it goes, so it moves each element once and allocates nothing.
+func permute[T any](xs []T, idx []int32) {
+	for start := range idx {
+		if idx[start] < 0 || int(idx[start]) == start {
+			continue
+		}
+		tmp := xs[start]
+		k := start
+		for {
+			next := int(idx[k])
+			idx[k] = -1
+			if next == start {
+				xs[k] = tmp
+				break
+			}
+			xs[k] = xs[next]
+			k = next
+		}
+	}
 }
 
 // roundMillis rounds d to whole milliseconds, halves up, as JavaScript's

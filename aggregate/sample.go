@@ -270,7 +270,11 @@ func (s *sample) set(all []bin) {
 // counts: the list, the array and the map merged, in a new slice.
 func (s *sample) sorted() []bin {
 	s.flush()
-	out := make([]bin, 0, len(s.runs)+len(s.big)+64)
+	size := len(s.runs) + len(s.big)
+	if s.ms != nil {
+		size += 64
+	}
+	out := make([]bin, 0, size)
 	j := 0
 	for i, n := range s.ms {
 		if n == 0 {

@@ -112,7 +112,9 @@ func (a *Aggregator) drop(k kept) {
 	if r.c.count == 0 {
 		delete(s.routes, r.key)
 		r.all.release()
-		r.cold.release()
+		if r.cold != nil {
+			r.cold.release()
+		}
 		r.gone = true
 		s.gone++
 		if s.gone > len(s.order)/2 {
