@@ -189,7 +189,8 @@ type set struct {
 	// last time: a log repeats the same paths over and over.
 	hot map[rawKey]*hot
 
-	slowest slowHeap
+	slowest    slowHeap   // without a window
+	windowSlow slowWindow // with a window
 
 	pending []compiled // compiled routes whose first request is still to come
 
@@ -220,6 +221,8 @@ const maxHot = 1 << 12
 // route is the running state of one route.
 type route struct {
 	key Key
+	set *set
+	id  uint32 // with a window: how its kept requests name it
 	c   counts
 	all sample
 	// cold is nil until the route's first cold request: few routes have
@@ -592,7 +595,10 @@ func (a *Aggregator) route(s *set, rk rawKey) *route {
 		r = s.routes[key]
 	}
 	if r == nil {
-		r = &route{key: key}
+		r = &route{key: key, set: s}
+		if a.windowed() {
+			a.window.newID(r)
+		}
 		rm := &a.otherRoom
 		if s.source == string(parser.SourceNext) {
 			rm = &a.nextRoom
@@ -703,7 +709,7 @@ func (a *Aggregator) Summary() *Summary {
 	for _, o := range a.setOrder {
 		if o != p {
 			oall, _ := o.samples()
-			s.Others = append(s.Others, SourceSummary{Source: o.source, Stats: a.stats(&o.total, &oall, nil), Routes: len(o.order)})
+			s.Others = append(s.Others, SourceSummary{Source: o.source, Stats: a.stats(&o.total, &oall, nil), Routes: len(o.order) - o.gone})
 		}
 	}
 	// Busiest first, ties by name.
@@ -741,9 +747,21 @@ func (a *Aggregator) Summary() *Summary {
 	s.Warm = a.stats(&p.warm, &all, &cold)
 
 	routes := make([]Route, 0, len(p.order))
+	// rank is the order in which the routes first appeared: in the log,
+	// or with a window, in the window.
+	var rank []int64
+	var firsts []int64
+	if a.windowed() {
+		firsts = a.windowFirsts()
+	}
 	for _, r := range p.order {
 		if !r.gone {
 			routes = append(routes, Route{Key: r.key, Stats: a.stats(&r.c, &r.all, nil)})
+			if firsts != nil {
+				rank = append(rank, firsts[r.id])
+			} else {
+				rank = append(rank, int64(len(rank)))
+			}
 		}
 	}
 	s.MaxRoutes, s.Capped = a.opts.MaxRoutes, p.capped
@@ -760,7 +778,7 @@ func (a *Aggregator) Summary() *Summary {
 		if c := int64cmp(roundMillis(routes[j].Mean), roundMillis(routes[i].Mean)); c != 0 {
 			return c
 		}
-		return int(i - j)
+		return int64cmp(rank[i], rank[j])
 	})
 	s.Top = make([]Route, 0, min(len(routes), a.opts.Top))
 	for _, i := range idx[:min(len(idx), a.opts.Top)] {
