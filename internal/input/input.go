@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -28,6 +29,37 @@ type Input struct {
 	// Binary is set when the first block of the input holds NUL bytes
 	// and it is not UTF-16 text.
 	Binary bool
+
+	f    *os.File // a regular file, to check after its read; else nil
+	size int64    // its size when it was opened
+}
+
+// ErrChanged is what Changed returns for a file that shrank while it was
+// read: what the read saw is not what the file held.
+var ErrChanged = errors.New("changed while it was read")
+
+// Changed returns an error wrapping ErrChanged when the input is a
+// regular file that shrank (was truncated) since it was opened: at the
+// end of a read, its lines are then part of the file as it was and part
+// of what replaced it. A file that grew (a log still written) has not
+// changed.
+func (in *Input) Changed() error {
+	if in.f == nil {
+		return nil
+	}
+	now := in.size
+	if st, err := in.f.Stat(); err == nil {
+		now = st.Size()
+	}
+	// The read may have ended at a truncation that a writer has since
+	// filled again: where it stopped tells too.
+	if off, err := in.f.Seek(0, io.SeekCurrent); err == nil && off < in.size {
+		now = min(now, off)
+	}
+	if now < in.size {
+		return fmt.Errorf("%s %w (truncated from %d to %d bytes)", in.Name, ErrChanged, in.size, now)
+	}
+	return nil
 }
 
 // Open returns the input named name (Stdin reads stdin), decompressed when
@@ -42,9 +74,13 @@ func Open(name string, stdin io.Reader) (*Input, error) {
 		if err != nil {
 			return nil, err
 		}
-		if st, err := f.Stat(); err == nil && st.IsDir() {
+		st, err := f.Stat()
+		if err == nil && st.IsDir() {
 			f.Close()
 			return nil, fmt.Errorf("read %s: is a directory", name)
+		}
+		if err == nil && st.Mode().IsRegular() {
+			in.f, in.size = f, st.Size()
 		}
 		in.R, in.c = f, f
 	}

@@ -3,6 +3,8 @@ package input
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -155,5 +157,63 @@ func TestRead(t *testing.T) {
 	}
 	if _, err := Read(filepath.Join(t.TempDir(), "nope"), nil, p, func(*parser.Event) { t.Error("event from a missing file") }); err == nil {
 		t.Error("a missing file read without error")
+	}
+}
+
+// TestReadShrunk truncates a file under its read, from the first event:
+// the read tells, with both sizes, rather than hand back part of the
+// file as if it were all of it.
+func TestReadShrunk(t *testing.T) {
+	p, err := parser.New(parser.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	line := " GET /api/users/42 200 in 145ms\n"
+	for _, tc := range []struct {
+		name  string
+		lines int // many more than the read takes ahead of the events
+		to    int64
+	}{
+		{"read ahead", 400_000, 1000},
+		{"read through", 10, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".log")
+			data := strings.Repeat(line, tc.lines)
+			if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			truncated := false
+			st, err := Read(path, nil, p, func(*parser.Event) {
+				if !truncated {
+					truncated = true
+					if err := os.Truncate(path, tc.to); err != nil {
+						t.Fatal(err)
+					}
+				}
+			})
+			want := fmt.Sprintf("%s changed while it was read (truncated from %d to %d bytes)", path, len(data), tc.to)
+			if !errors.Is(err, ErrChanged) || err.Error() != want {
+				t.Errorf("err %v, want %q", err, want)
+			}
+			if st.Lines == 0 {
+				t.Errorf("stats %+v: want what was read before the truncation", st)
+			}
+		})
+	}
+	// A file that grows while read has not changed.
+	path := filepath.Join(dir, "grows.log")
+	os.WriteFile(path, []byte(strings.Repeat(line, 10)), 0o644)
+	grown := false
+	if _, err := Read(path, nil, p, func(*parser.Event) {
+		if !grown {
+			grown = true
+			f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+			f.WriteString(line)
+			f.Close()
+		}
+	}); err != nil {
+		t.Errorf("a file that grew: %v", err)
 	}
 }
