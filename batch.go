@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -46,7 +47,7 @@ func runBatch(o *options, names []string, stdin io.Reader, stdout, stderr io.Wri
 			one.OnRequest = nil
 			aggs = append(aggs, aggregate.New(one))
 		}
-		if err := read(name, stdin, p, w, aggs...); err != nil {
+		if err := read(o.input, name, stdin, p, w, aggs...); err != nil {
 			fmt.Fprintf(stderr, "reqstats: %v\n", err)
 			failed = true
 		}
@@ -121,8 +122,8 @@ func readBaseline(path string, method aggregate.Method) (*aggregate.Summary, err
 }
 
 // read feeds one input's events to each of aggs.
-func read(name string, stdin io.Reader, p *parser.Parser, w *report.Warnings, aggs ...*aggregate.Aggregator) error {
-	st, err := input.Read(name, stdin, p, func(ev *parser.Event) {
+func read(in input.Options, name string, stdin io.Reader, p *parser.Parser, w *report.Warnings, aggs ...*aggregate.Aggregator) error {
+	st, err := in.Read(name, stdin, p, func(ev *parser.Event) {
 		if ev.Kind == parser.KindMalformed {
 			w.Malformed(ev.Err)
 		}
@@ -132,6 +133,9 @@ func read(name string, stdin io.Reader, p *parser.Parser, w *report.Warnings, ag
 	})
 	for _, agg := range aggs {
 		agg.AddInput(name, st.Lines, st.Bytes, err)
+	}
+	if errors.Is(err, input.ErrInflate) {
+		err = fmt.Errorf("%w (--max-inflate raises the limit)", err)
 	}
 	if err == nil && st.Binary && st.Requests == 0 {
 		w.Note(fmt.Sprintf("%s: binary file, no requests found", name))

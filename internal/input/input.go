@@ -62,10 +62,36 @@ func (in *Input) Changed() error {
 	return nil
 }
 
+// Options says how inputs are opened. The zero value takes the defaults.
+type Options struct {
+	// MaxInflate is the most a gzip input may inflate to, as a multiple
+	// of its compressed size: once past its first 64 MiB, a read that
+	// inflates more stops with an error wrapping ErrInflate. Zero means
+	// DefaultMaxInflate; a negative value, no limit.
+	MaxInflate int
+
+	// inflateFloor is what an input inflates to before MaxInflate is
+	// checked: 64 MiB unless a test sets it.
+	inflateFloor int64
+}
+
+// DefaultMaxInflate is Options.MaxInflate's default. Real logs compress
+// 7 to 15 times (Next's dev logs, pino's JSON); a file of one line
+// repeated, 400 times. A gzip bomb of newlines inflates 1000 times, and
+// its billions of empty lines take minutes to read.
+const DefaultMaxInflate = 100
+
+// ErrInflate is what a read of a gzip input that inflates past
+// Options.MaxInflate returns, wrapped.
+var ErrInflate = errors.New("inflates to more than the limit")
+
 // Open returns the input named name (Stdin reads stdin), decompressed when
 // it starts with gzip's magic bytes and decoded when it starts with a
 // UTF-16 byte-order mark (PowerShell 5.1's `>` writes UTF-16LE).
-func Open(name string, stdin io.Reader) (*Input, error) {
+func Open(name string, stdin io.Reader) (*Input, error) { return Options{}.Open(name, stdin) }
+
+// Open is Open with the options o.
+func (o Options) Open(name string, stdin io.Reader) (*Input, error) {
 	in := &Input{Name: name}
 	if name == Stdin {
 		in.R = stdin
@@ -84,7 +110,7 @@ func Open(name string, stdin io.Reader) (*Input, error) {
 		}
 		in.R, in.c = f, f
 	}
-	if err := in.decode(); err != nil {
+	if err := in.decode(o); err != nil {
 		in.Close()
 		return nil, err
 	}
@@ -92,15 +118,28 @@ func Open(name string, stdin io.Reader) (*Input, error) {
 }
 
 // decode looks at the first bytes of the input to undo gzip and UTF-16.
-func (in *Input) decode() error {
-	br := bufio.NewReaderSize(in.R, 64<<10)
+func (in *Input) decode(o Options) error {
+	raw := &countReader{r: in.R}
+	br := bufio.NewReaderSize(raw, 64<<10)
 	head, _ := br.Peek(2)
 	if isGzip(head) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", in.Name, err)
 		}
-		br = bufio.NewReaderSize(zr, 64<<10)
+		var text io.Reader = zr
+		if o.MaxInflate >= 0 {
+			ratio := o.MaxInflate
+			if ratio == 0 {
+				ratio = DefaultMaxInflate
+			}
+			floor := o.inflateFloor
+			if floor == 0 {
+				floor = 64 << 20
+			}
+			text = &inflateLimit{r: zr, raw: raw, ratio: int64(ratio), floor: floor}
+		}
+		br = bufio.NewReaderSize(text, 64<<10)
 		head, _ = br.Peek(2)
 	}
 	if little, ok := utf16BOM(head); ok {
@@ -112,6 +151,46 @@ func (in *Input) decode() error {
 	in.Binary = bytes.IndexByte(block, 0) >= 0
 	in.R = br
 	return nil
+}
+
+// countReader counts the bytes read through it.
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// inflateLimit stops a gzip input that inflates to more than ratio times
+// the compressed bytes read, once it has inflated to floor.
+type inflateLimit struct {
+	r          io.Reader
+	raw        *countReader
+	out        int64
+	ratio      int64
+	floor      int64
+	overflowed bool
+}
+
+func (l *inflateLimit) Read(p []byte) (int, error) {
+	if l.overflowed {
+		return 0, l.err()
+	}
+	n, err := l.r.Read(p)
+	l.out += int64(n)
+	if l.out > l.floor && l.out/l.ratio > l.raw.n {
+		l.overflowed = true
+		return n, l.err()
+	}
+	return n, err
+}
+
+func (l *inflateLimit) err() error {
+	return fmt.Errorf("%w of %d times its compressed size (%d MiB from %d KiB)", ErrInflate, l.ratio, l.out>>20, l.raw.n>>10)
 }
 
 // isGzip reports whether head starts with gzip's magic bytes.

@@ -217,3 +217,69 @@ func TestReadShrunk(t *testing.T) {
 		t.Errorf("a file that grew: %v", err)
 	}
 }
+
+// gzipBomb returns size bytes of long lines of one letter, gzipped: they
+// inflate about a thousand times.
+func gzipBomb(t *testing.T, size int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	line := []byte(strings.Repeat("a", 1023) + "\n")
+	for range size / len(line) {
+		zw.Write(line)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestReadInflateLimit reads a gzip bomb, made here, and real log lines,
+// gzipped, with the limit checked past 1 MiB instead of 64: the bomb
+// stops with an error that names the file and the limit, unless the
+// limit is raised or turned off; the log reads to its end.
+func TestReadInflateLimit(t *testing.T) {
+	p, err := parser.New(parser.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	bomb := filepath.Join(dir, "bomb.log.gz")
+	if err := os.WriteFile(bomb, gzipBomb(t, 8<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	for i := range 60000 {
+		fmt.Fprintf(&log, " GET /api/users/%d 200 in %dms\n", i%977, i%1500)
+	}
+	real := filepath.Join(dir, "dev.log.gz")
+	os.WriteFile(real, gzipped([]byte(log.String())), 0o644)
+
+	for _, tc := range []struct {
+		name     string
+		path     string
+		max      int
+		stopped  bool
+		wantMiB  int64 // inflated by the end
+		wantText string
+	}{
+		{"bomb, default", bomb, 0, true, 1, "read " + bomb + ": inflates to more than the limit of 100 times its compressed size (1 MiB from "},
+		{"bomb, raised", bomb, 5000, false, 8, ""},
+		{"bomb, no limit", bomb, -1, false, 8, ""},
+		{"real log", real, 0, false, 1, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := Options{MaxInflate: tc.max, inflateFloor: 1 << 20}
+			st, err := o.Read(tc.path, nil, p, func(*parser.Event) {})
+			if tc.stopped != errors.Is(err, ErrInflate) || tc.wantText != "" && !strings.HasPrefix(fmt.Sprint(err), tc.wantText) {
+				t.Fatalf("err %v, want stopped %v: %q", err, tc.stopped, tc.wantText)
+			}
+			if !tc.stopped && err != nil {
+				t.Fatal(err)
+			}
+			if st.Bytes>>20 != tc.wantMiB {
+				t.Errorf("read %d bytes, want %d MiB", st.Bytes, tc.wantMiB)
+			}
+		})
+	}
+}

@@ -32,7 +32,12 @@ type Stats struct {
 // or when it shrank while it was read (see Input.Changed); the events
 // before the error have been passed.
 func Read(name string, stdin io.Reader, p *parser.Parser, fn func(*parser.Event)) (Stats, error) {
-	in, err := Open(name, stdin)
+	return Options{}.Read(name, stdin, p, fn)
+}
+
+// Read is Read with the options o.
+func (o Options) Read(name string, stdin io.Reader, p *parser.Parser, fn func(*parser.Event)) (Stats, error) {
+	in, err := o.Open(name, stdin)
 	if err != nil {
 		return Stats{}, err
 	}
