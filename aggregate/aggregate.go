@@ -590,7 +590,7 @@ func (s *set) samples() (all, cold sample) {
 func (a *Aggregator) route(s *set, rk rawKey) *route {
 	key := Key{Method: rk.method, Route: a.grouper.group(rk.route)}
 	r := s.routes[key]
-	if r == nil && len(s.routes) >= a.opts.MaxRoutes {
+	if r == nil && (len(s.routes) >= a.opts.MaxRoutes || a.windowed() && a.window.full()) {
 		key.Route = OtherRoute
 		r = s.routes[key]
 	}

@@ -19,7 +19,7 @@ const OtherRoute = "[other]"
 // the stream: it holds at most Last requests, or a Window's worth.
 //
 // A Window of a busy stream holds hundreds of thousands of requests, so
-// each is kept in 32 bytes without a pointer (the collector does not
+// each is kept in 24 bytes without a pointer (the collector does not
 // look inside them), in blocks that are given back as they empty. The
 // whole record of a request is kept only while it may still be one of
 // the slowest of its window: see slowWindow.
@@ -33,18 +33,18 @@ type window struct {
 	freeIDs []uint32 // ids of routes gone, to use again
 }
 
-// windowBlock is how many requests a block of the window holds: 128 KiB.
+// windowBlock is how many requests a block of the window holds: 96 KiB.
 const windowBlock = 4096
 
 // kept is a request in the window: what it added to which counts. Its
 // sequence number is the window's first plus its place.
 type kept struct {
-	d     time.Duration
-	sec   int64 // its time for Window, in Unix seconds: its timestamp, or Now
-	nsec  int32 // and nanoseconds; noTime when it has none
-	route uint32
-	class uint8 // StatusClass of its status
-	flags uint8
+	d   time.Duration
+	sec int64 // its time for Window, in Unix seconds: its timestamp, or Now
+	// bits is, from the lowest bit: the nanoseconds of its time (30
+	// bits), whether it has a time (1), the StatusClass of its status
+	// (3), its flags (3) and its route's id (27).
+	bits uint64
 }
 
 // The flags of a kept request.
@@ -54,14 +54,35 @@ const (
 	keptTimed // its line had a timestamp: counted in set.timed
 )
 
-// noTime is kept.nsec for a request with no time to age by.
-const noTime = -1
+const (
+	hasTimeBit = 1 << 30
+	classShift = 31
+	flagsShift = 34
+	routeShift = 37
+	// maxRouteIDs is how many routes the requests of a window can name:
+	// past it (more than a hundred million routes alive at once), new
+	// routes are counted as OtherRoute.
+	maxRouteIDs = 1 << (64 - routeShift)
+)
+
+func newKept(d time.Duration, at time.Time, route uint32, class, flags int) kept {
+	k := kept{d: d, bits: uint64(route)<<routeShift | uint64(flags)<<flagsShift | uint64(class)<<classShift}
+	if !at.IsZero() {
+		k.sec = at.Unix()
+		k.bits |= hasTimeBit | uint64(at.Nanosecond())
+	}
+	return k
+}
+
+func (k *kept) route() uint32 { return uint32(k.bits >> routeShift) }
+func (k *kept) class() int    { return int(k.bits>>classShift) & 7 }
+func (k *kept) flags() int    { return int(k.bits>>flagsShift) & 7 }
 
 func (k *kept) time() (time.Time, bool) {
-	if k.nsec == noTime {
+	if k.bits&hasTimeBit == 0 {
 		return time.Time{}, false
 	}
-	return time.Unix(k.sec, int64(k.nsec)).UTC(), true
+	return time.Unix(k.sec, int64(k.bits&(hasTimeBit-1))).UTC(), true
 }
 
 func (w *window) push(k kept, seq int64) {
@@ -110,6 +131,9 @@ func (w *window) each(f func(*kept)) {
 	}
 }
 
+// full reports whether every route id is taken.
+func (w *window) full() bool { return len(w.freeIDs) == 0 && len(w.byID) == maxRouteIDs }
+
 // newID gives r an id for the window's requests to name it by.
 func (w *window) newID(r *route) {
 	if n := len(w.freeIDs); n > 0 {
@@ -138,20 +162,17 @@ func (a *Aggregator) keep(s *set, r *route, rec *parser.Record, slow, cold bool)
 	if at.IsZero() && a.opts.Now != nil {
 		at = a.opts.Now()
 	}
-	k := kept{d: rec.Duration, route: r.id, class: uint8(StatusClass(rec.Status)), nsec: noTime}
-	if !at.IsZero() {
-		k.sec, k.nsec = at.Unix(), int32(at.Nanosecond())
-	}
+	flags := 0
 	if slow {
-		k.flags |= keptSlow
+		flags |= keptSlow
 	}
 	if cold {
-		k.flags |= keptCold
+		flags |= keptCold
 	}
 	if !rec.Time.IsZero() {
-		k.flags |= keptTimed
+		flags |= keptTimed
 	}
-	a.window.push(k, a.seq)
+	a.window.push(newKept(rec.Duration, at, r.id, StatusClass(rec.Status), flags), a.seq)
 	s.windowSlow.push(rec, a.seq, a.opts.Top)
 	a.expire(at)
 }
@@ -180,20 +201,21 @@ func (a *Aggregator) dropOldest() {
 	seq := a.window.first
 	k := a.window.pop()
 	d := k.d
-	r := a.window.byID[k.route]
+	r := a.window.byID[k.route()]
 	s := r.set
 	s.windowSlow.expire(seq)
-	if k.flags&keptTimed != 0 {
+	if k.flags()&keptTimed != 0 {
 		s.timed--
 	}
-	slow, cold := k.flags&keptSlow != 0, k.flags&keptCold != 0
-	r.c.remove(d, int(k.class), slow, cold)
+	slow, cold := k.flags()&keptSlow != 0, k.flags()&keptCold != 0
+	class := k.class()
+	r.c.remove(d, class, slow, cold)
 	r.all.remove(d)
-	s.total.remove(d, int(k.class), slow, cold)
+	s.total.remove(d, class, slow, cold)
 	if cold {
 		r.cold.remove(d)
 	} else {
-		s.warm.remove(d, int(k.class), slow, cold)
+		s.warm.remove(d, class, slow, cold)
 	}
 	if r.c.count == 0 {
 		delete(s.routes, r.key)
@@ -314,7 +336,7 @@ func (h *durHeap) Pop() any {
 // (ties: earliest first), and the span of their timestamps.
 func (a *Aggregator) windowSlowest(s *set) (recs []parser.Record, first, last time.Time) {
 	a.window.each(func(k *kept) {
-		if k.flags&keptTimed == 0 || a.window.byID[k.route].set != s {
+		if k.flags()&keptTimed == 0 || a.window.byID[k.route()].set != s {
 			return
 		}
 		t, _ := k.time()
@@ -348,8 +370,8 @@ func (a *Aggregator) windowFirsts() []int64 {
 	}
 	seq := a.window.first
 	a.window.each(func(k *kept) {
-		if firsts[k.route] < 0 {
-			firsts[k.route] = seq
+		if id := k.route(); firsts[id] < 0 {
+			firsts[id] = seq
 		}
 		seq++
 	})
