@@ -40,7 +40,7 @@ func runBatch(o *options, names []string, stdin io.Reader, stdout, stderr io.Wri
 	w := &report.Warnings{W: stderr, Max: maxWarnings}
 	failed := false
 	var byFile []*aggregate.Summary
-	for _, name := range names {
+	for _, name := range input.FIFOsLast(names) {
 		aggs := []*aggregate.Aggregator{agg}
 		if o.byFile {
 			one := aggOpts
@@ -136,6 +136,9 @@ func read(in input.Options, name string, stdin io.Reader, p *parser.Parser, w *r
 	}
 	if errors.Is(err, input.ErrInflate) {
 		err = fmt.Errorf("%w (--max-inflate raises the limit)", err)
+	}
+	if err == nil && st.Lines == 0 && input.IsFIFO(name) {
+		w.Note(fmt.Sprintf("%s: nothing read (a FIFO with no writer)", name))
 	}
 	if err == nil && st.Binary && st.Requests == 0 {
 		w.Note(fmt.Sprintf("%s: binary file, no requests found", name))

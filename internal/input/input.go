@@ -13,7 +13,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"syscall"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -96,7 +98,14 @@ func (o Options) Open(name string, stdin io.Reader) (*Input, error) {
 	if name == Stdin {
 		in.R = stdin
 	} else {
-		f, err := os.Open(name)
+		// A FIFO is opened without waiting for a writer: one waiting to
+		// write, or writing, is read to its end; with none, it reads as
+		// empty (see FIFOsLast).
+		flag := os.O_RDONLY
+		if IsFIFO(name) {
+			flag |= syscall.O_NONBLOCK
+		}
+		f, err := os.OpenFile(name, flag, 0)
 		if err != nil {
 			return nil, err
 		}
@@ -193,6 +202,30 @@ func (l *inflateLimit) err() error {
 	return fmt.Errorf("%w of %d times its compressed size (%d MiB from %d KiB)", ErrInflate, l.ratio, l.out>>20, l.raw.n>>10)
 }
 
+// IsFIFO reports whether name is a named pipe (mkfifo).
+func IsFIFO(name string) bool {
+	if name == Stdin {
+		return false
+	}
+	st, err := os.Stat(name)
+	return err == nil && st.Mode()&fs.ModeNamedPipe != 0
+}
+
+// FIFOsLast returns names with the FIFOs moved after the other inputs,
+// each group in its order: a FIFO's writer may be waiting for a reader of
+// another input (or for nothing), and the files need nobody.
+func FIFOsLast(names []string) []string {
+	var files, fifos []string
+	for _, name := range names {
+		if IsFIFO(name) {
+			fifos = append(fifos, name)
+		} else {
+			files = append(files, name)
+		}
+	}
+	return append(files, fifos...)
+}
+
 // isGzip reports whether head starts with gzip's magic bytes.
 func isGzip(head []byte) bool {
 	return len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b
@@ -217,7 +250,7 @@ func utf16BOM(head []byte) (little, ok bool) {
 // is read as it is. A file that does not exist yet is followable: it is
 // waited for.
 func Followable(name string) error {
-	if name == Stdin {
+	if name == Stdin || IsFIFO(name) {
 		return nil
 	}
 	f, err := os.Open(name)
