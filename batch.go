@@ -28,7 +28,7 @@ func runBatch(o *options, names []string, stdin io.Reader, stdout, stderr io.Wri
 		return usageError{err}
 	}
 	aggOpts := o.agg
-	if aggOpts.Since, aggOpts.Until, err = resolveTimes(o.since, o.until, names, stdin, p); err != nil {
+	if aggOpts.Since, aggOpts.Until, err = resolveTimes(o.since, o.until, o.input, names, stdin, p); err != nil {
 		return err
 	}
 	var stream *report.RecordWriter

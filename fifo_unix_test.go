@@ -77,4 +77,10 @@ func TestFIFO(t *testing.T) {
 	if code != 0 || stderr != "" || !strings.Contains(stdout, "GET,/from-fifo,2,") || !strings.Contains(stdout, "GET,/from-file,1,") {
 		t.Errorf("a writer: exit %d, stderr %q, stdout:\n%s", code, stderr, stdout)
 	}
+
+	// A duration for --since needs a first pass, which a FIFO cannot give.
+	code, _, stderr = bounded("--since", "5m", log, fifo)
+	if want := "reqstats: --since: a duration counts back from the last timestamp, which needs a file, not a FIFO (" + fifo + "); give an RFC 3339 time\n"; code != 2 || stderr != want {
+		t.Errorf("--since 5m: exit %d, stderr %q; want 2, %q", code, stderr, want)
+	}
 }

@@ -11,9 +11,9 @@ import (
 
 // resolveTimes returns the times --since and --until name. Relative ones
 // count back from the last timestamp of the inputs, which takes a first
-// pass over them; standard input cannot be read twice, so it takes
-// absolute times only.
-func resolveTimes(since, until aggregate.TimeBound, names []string, stdin io.Reader, p *parser.Parser) (from, to time.Time, err error) {
+// pass over them (opened with in); standard input and FIFOs cannot be
+// read twice, so they take absolute times only.
+func resolveTimes(since, until aggregate.TimeBound, in input.Options, names []string, stdin io.Reader, p *parser.Parser) (from, to time.Time, err error) {
 	if !since.Relative() && !until.Relative() {
 		return since.Time(), until.Time(), nil
 	}
@@ -26,7 +26,10 @@ func resolveTimes(since, until aggregate.TimeBound, names []string, stdin io.Rea
 		if name == input.Stdin {
 			return from, to, usagef("%s: a duration counts back from the last timestamp, which needs a file, not standard input; give an RFC 3339 time", flag)
 		}
-		if t := lastTimestamp(name, stdin, p); t.After(last) {
+		if input.IsFIFO(name) {
+			return from, to, usagef("%s: a duration counts back from the last timestamp, which needs a file, not a FIFO (%s); give an RFC 3339 time", flag, name)
+		}
+		if t := lastTimestamp(in, name, stdin, p); t.After(last) {
 			last = t
 		}
 	}
@@ -38,9 +41,9 @@ func resolveTimes(since, until aggregate.TimeBound, names []string, stdin io.Rea
 
 // lastTimestamp returns the latest timestamp of any line of the input
 // named name, or zero; errors are left to the real read.
-func lastTimestamp(name string, stdin io.Reader, p *parser.Parser) time.Time {
+func lastTimestamp(in input.Options, name string, stdin io.Reader, p *parser.Parser) time.Time {
 	var last time.Time
-	input.Read(name, stdin, p, func(ev *parser.Event) {
+	in.Read(name, stdin, p, func(ev *parser.Event) {
 		if ev.Time.After(last) {
 			last = ev.Time
 		}
