@@ -63,7 +63,8 @@ type Summary struct {
 	// Routes holds every route, busiest first (ties by route, then method).
 	Routes []Route
 	// Top holds the slowest routes by mean, slowest first; ties keep the
-	// order in which routes first appeared, as the in-app endpoint does.
+	// order in which routes first appeared (with Last or Window, in the
+	// window), as the in-app endpoint does.
 	Top []Route
 	// MaxRoutes is the cap on routes; Capped counts the requests of new
 	// routes past it, counted under OtherRoute.
