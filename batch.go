@@ -36,7 +36,7 @@ func runBatch(ctx context.Context, o *options, names []string, stdin io.Reader, 
 		return usageError{err}
 	}
 	aggOpts := o.agg
-	if aggOpts.Since, aggOpts.Until, err = resolveTimes(ctx, o.since, o.until, names, stdin, p); err != nil {
+	if aggOpts.Since, aggOpts.Until, err = resolveTimes(ctx, o.since, o.until, o.input, names, stdin, p); err != nil {
 		return err
 	}
 	var stream *report.RecordWriter
@@ -53,10 +53,10 @@ func runBatch(ctx context.Context, o *options, names []string, stdin io.Reader, 
 	}
 	agg := aggregate.New(aggOpts)
 	w := &report.Warnings{W: stderr, Max: maxWarnings}
-	rd := &batchReader{ctx: ctx, stdin: stdin, stdinName: stdinName, p: p, w: w, tl: tl}
+	rd := &batchReader{ctx: ctx, in: o.input, stdin: stdin, stdinName: stdinName, p: p, w: w, tl: tl}
 	unread := 0 // inputs that could not be read
 	var byFile []*aggregate.Summary
-	for _, name := range names {
+	for _, name := range input.FIFOsLast(names) {
 		if ctx.Err() != nil {
 			break // interrupted: the inputs after are not read
 		}
@@ -223,6 +223,7 @@ func readBaseline(path string, method aggregate.Method) (*aggregate.Summary, err
 // batchReader reads the inputs of a batch run.
 type batchReader struct {
 	ctx       context.Context // the read stops when it is done
+	in        input.Options
 	stdin     io.Reader
 	stdinName string // the name standard input is reported under, if not "-"
 	p         *parser.Parser
@@ -234,10 +235,10 @@ type batchReader struct {
 // input cut short by the context is accounted for as read.
 func (r *batchReader) read(name string, aggs ...*aggregate.Aggregator) error {
 	ctx, stdin, p, w, tl := r.ctx, r.stdin, r.p, r.w, r.tl
-	readFn := func(fn func(*parser.Event)) (input.Stats, error) { return input.ReadContext(ctx, name, stdin, p, fn) }
+	readFn := func(fn func(*parser.Event)) (input.Stats, error) { return r.in.ReadContext(ctx, name, stdin, p, fn) }
 	if name == input.Stdin && r.stdinName != "" {
 		name = r.stdinName
-		readFn = func(fn func(*parser.Event)) (input.Stats, error) { return input.ReadReader(ctx, name, stdin, p, fn) }
+		readFn = func(fn func(*parser.Event)) (input.Stats, error) { return r.in.ReadReader(ctx, name, stdin, p, fn) }
 	}
 	st, err := readFn(func(ev *parser.Event) {
 		if ev.Kind == parser.KindMalformed {
@@ -255,6 +256,12 @@ func (r *batchReader) read(name string, aggs ...*aggregate.Aggregator) error {
 	}
 	for _, agg := range aggs {
 		agg.AddInput(name, st.Lines, st.Bytes, err)
+	}
+	if errors.Is(err, input.ErrInflate) {
+		err = fmt.Errorf("%w (--max-inflate raises the limit)", err)
+	}
+	if err == nil && st.Lines == 0 && input.IsFIFO(name) {
+		w.Note(fmt.Sprintf("%s: nothing read (a FIFO with no writer)", name))
 	}
 	if err == nil && st.Binary && st.Requests == 0 {
 		w.Note(fmt.Sprintf("%s: binary file, no requests found", name))

@@ -61,7 +61,7 @@ func main() {
 	// routes), but the garbage a GB-sized log leaves behind is not: a soft
 	// limit makes the collector run before it is worth a hundred MiB.
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
-		debug.SetMemoryLimit(memoryLimit)
+		limitMemory()
 	}
 	sig := watchSignals()
 	os.Exit(exit(os.Stderr, runErr(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, sig, followHooks{})))

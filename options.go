@@ -15,6 +15,7 @@ import (
 
 	"github.com/reqstats/reqstats/aggregate"
 	"github.com/reqstats/reqstats/internal/approutes"
+	"github.com/reqstats/reqstats/internal/input"
 	"github.com/reqstats/reqstats/internal/live"
 	"github.com/reqstats/reqstats/internal/suggest"
 	"github.com/reqstats/reqstats/parser"
@@ -29,6 +30,7 @@ type options struct {
 	format  report.Format
 	agg     aggregate.Options
 	parse   parser.Options
+	input   input.Options
 	color   string // auto, always, never
 	version bool
 	man     bool // --man (hidden): write the man page
@@ -98,7 +100,8 @@ Exit status:
   1        a --fail-on budget was breached or matched no route, or a route
            regressed against --baseline (the report is still written)
   2        a usage error
-  3        an input or the baseline could not be read (the others are still
+  3        an input or the baseline could not be read, an input shrank while
+           it was read or inflated past --max-inflate (the others are still
            read and reported), or no request was counted while a budget or
            baseline needed one (--allow-empty accepts that)
   130/143  interrupted by SIGINT/SIGTERM: the summary of what was read is
@@ -148,6 +151,7 @@ func newFlagSet(o *options, raw *rawFlags) *pflag.FlagSet {
 	fs.IntVar(&o.agg.Last, "last", 0, "keep only the last N requests (the in-app store keeps 1000: --last 1000 shows what the endpoint would)")
 	fs.DurationVar(&o.agg.Window, "window", 0, "with -f: keep only the requests of the last duration (5m), by line timestamp or arrival time")
 	fs.IntVar(&o.agg.MaxRoutes, "max-routes", 1000, "most routes kept; requests of new routes past it are counted as [other]")
+	fs.IntVar(&o.input.MaxInflate, "max-inflate", input.DefaultMaxInflate, "stop reading a gzip input that inflates to more than this many times its size, past its first 64 MiB (a gzip bomb; logs compress 7 to 15 times); 0 for no limit")
 	fs.StringVar(&raw.serve, "serve", "", "with -f: serve /api/performance/metrics, /metrics and /healthz on this port or host:port (a bare port binds 127.0.0.1)")
 	fs.StringArrayVar(&o.follow.cors, "cors", nil, "with --serve: let pages of this origin (http://localhost:3000; * for any) read the server from a browser (repeatable)")
 	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never (auto honours FORCE_COLOR, then NO_COLOR)")
@@ -370,6 +374,12 @@ func parseOptions(args []string) (*options, error) {
 	}
 	if o.agg.Last < 0 || o.agg.Window < 0 {
 		return nil, usagef("--last and --window must not be negative")
+	}
+	switch {
+	case o.input.MaxInflate < 0:
+		return nil, usagef("--max-inflate must not be negative, not %d", o.input.MaxInflate)
+	case o.input.MaxInflate == 0:
+		o.input.MaxInflate = -1 // no limit
 	}
 	if o.agg.MaxRoutes < 1 {
 		return nil, usagef("--max-routes must be at least 1, not %d", o.agg.MaxRoutes)

@@ -12,9 +12,9 @@ import (
 
 // resolveTimes returns the times --since and --until name. Relative ones
 // count back from the last timestamp of the inputs, which takes a first
-// pass over them; standard input cannot be read twice, so it takes
-// absolute times only.
-func resolveTimes(ctx context.Context, since, until aggregate.TimeBound, names []string, stdin io.Reader, p *parser.Parser) (from, to time.Time, err error) {
+// pass over them (opened with in, until ctx is done); standard input and
+// FIFOs cannot be read twice, so they take absolute times only.
+func resolveTimes(ctx context.Context, since, until aggregate.TimeBound, in input.Options, names []string, stdin io.Reader, p *parser.Parser) (from, to time.Time, err error) {
 	if !since.Relative() && !until.Relative() {
 		return since.Time(), until.Time(), nil
 	}
@@ -27,7 +27,10 @@ func resolveTimes(ctx context.Context, since, until aggregate.TimeBound, names [
 		if name == input.Stdin {
 			return from, to, usagef("%s: a duration counts back from the last timestamp, which needs a file, not standard input; give an RFC 3339 time", flag)
 		}
-		if t := lastTimestamp(ctx, name, stdin, p); t.After(last) {
+		if input.IsFIFO(name) {
+			return from, to, usagef("%s: a duration counts back from the last timestamp, which needs a file, not a FIFO (%s); give an RFC 3339 time", flag, name)
+		}
+		if t := lastTimestamp(ctx, in, name, stdin, p); t.After(last) {
 			last = t
 		}
 	}
@@ -39,9 +42,9 @@ func resolveTimes(ctx context.Context, since, until aggregate.TimeBound, names [
 
 // lastTimestamp returns the latest timestamp of any line of the input
 // named name, or zero; errors are left to the real read.
-func lastTimestamp(ctx context.Context, name string, stdin io.Reader, p *parser.Parser) time.Time {
+func lastTimestamp(ctx context.Context, in input.Options, name string, stdin io.Reader, p *parser.Parser) time.Time {
 	var last time.Time
-	input.ReadContext(ctx, name, stdin, p, func(ev *parser.Event) {
+	in.ReadContext(ctx, name, stdin, p, func(ev *parser.Event) {
 		if ev.Time.After(last) {
 			last = ev.Time
 		}

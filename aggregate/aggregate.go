@@ -227,7 +227,8 @@ type set struct {
 	// last time: a log repeats the same paths over and over.
 	hot map[rawKey]*hot
 
-	slowest slowHeap
+	slowest    slowHeap   // without a window
+	windowSlow slowWindow // with a window
 
 	pending []compiled // compiled routes whose first request is still to come
 
@@ -262,10 +263,15 @@ const maxHot = 1 << 12
 
 // route is the running state of one route.
 type route struct {
-	key  Key
-	c    counts
-	all  sample
-	cold sample
+	key Key
+	set *set
+	id  uint32 // with a window: how its kept requests name it
+	c   counts
+	all sample
+	// cold is nil until the route's first cold request: few routes have
+	// one, and a million routes would otherwise hold a million empty
+	// samples.
+	cold *sample
 	gone bool // every request left the window; dropped from set.order
 }
 
@@ -591,6 +597,9 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	r.all.add(rec.Duration)
 	s.total.add(rec.Duration, rec.Status, slow, cold)
 	if cold {
+		if r.cold == nil {
+			r.cold = &sample{room: r.all.room}
+		}
 		r.cold.add(rec.Duration)
 	} else {
 		s.warm.add(rec.Duration, rec.Status, slow, cold)
@@ -630,7 +639,10 @@ func (s *set) samples() (all, cold sample) {
 	var alls, colds []*sample
 	for _, r := range s.order {
 		if !r.gone {
-			alls, colds = append(alls, &r.all), append(colds, &r.cold)
+			alls = append(alls, &r.all)
+			if r.cold != nil {
+				colds = append(colds, r.cold)
+			}
 		}
 	}
 	return mergeSamples(alls), mergeSamples(colds)
@@ -646,17 +658,20 @@ func (a *Aggregator) route(s *set, rk rawKey) *route {
 // once MaxRoutes routes exist.
 func (a *Aggregator) routeFor(s *set, key Key) *route {
 	r := s.routes[key]
-	if r == nil && len(s.routes) >= a.opts.MaxRoutes {
+	if r == nil && (len(s.routes) >= a.opts.MaxRoutes || a.windowed() && a.window.full()) {
 		key.Route = OtherRoute
 		r = s.routes[key]
 	}
 	if r == nil {
-		r = &route{key: key}
+		r = &route{key: key, set: s}
+		if a.windowed() {
+			a.window.newID(r)
+		}
 		rm := &a.otherRoom
 		if s.source == string(parser.SourceNext) {
 			rm = &a.nextRoom
 		}
-		r.all.room, r.cold.room = rm, rm
+		r.all.room = rm
 		s.routes[key] = r
 		s.order = append(s.order, r)
 	}
@@ -687,7 +702,10 @@ func (a *Aggregator) largest(next bool) *sample {
 			continue
 		}
 		for _, r := range s.order {
-			for _, x := range [...]*sample{&r.all, &r.cold} {
+			for _, x := range [...]*sample{&r.all, r.cold} {
+				if x == nil {
+					continue
+				}
 				x.flush()
 				if len(x.runs) > 16 && (big == nil || len(x.runs) > len(big.runs)) {
 					big = x
@@ -717,10 +735,14 @@ func (a *Aggregator) primary() (p *set, name, why string) {
 		if sel.source == string(parser.SourcePattern) {
 			why = "your --pattern"
 		}
-		if s := a.sets[sel.source]; s != nil {
+		s := a.sets[sel.source]
+		if s == nil || s.total.count == 0 {
+			why += ", with no request counted"
+		}
+		if s != nil {
 			return s, s.source, why
 		}
-		return &set{}, sel.source, why + ", which matched no line"
+		return &set{}, sel.source, why
 	}
 	if s := a.sets[string(parser.SourceNext)]; s != nil {
 		return s, s.source, "Next's own request lines"
@@ -790,7 +812,7 @@ func (a *Aggregator) Summary() *Summary {
 	for _, o := range a.setOrder {
 		if o != p {
 			oall, _ := o.samples()
-			s.Others = append(s.Others, SourceSummary{Source: o.source, Stats: a.stats(&o.total, &oall, nil), Routes: len(o.order)})
+			s.Others = append(s.Others, SourceSummary{Source: o.source, Stats: a.stats(&o.total, &oall, nil), Routes: len(o.order) - o.gone})
 		}
 	}
 	// Busiest first, ties by name.
@@ -834,18 +856,48 @@ func (a *Aggregator) Summary() *Summary {
 
 	s.Warm = a.stats(&p.warm, &all, &cold)
 
-	s.Routes = make([]Route, 0, len(p.order))
+	routes := make([]Route, 0, len(p.order))
+	// rank is the order in which the routes first appeared: in the log,
+	// or with a window, in the window.
+	var rank []int64
+	var firsts []int64
+	if a.windowed() {
+		firsts = a.windowFirsts()
+	}
 	for _, r := range p.order {
 		if !r.gone {
-			s.Routes = append(s.Routes, Route{Key: r.key, Stats: a.stats(&r.c, &r.all, nil)})
+			routes = append(routes, Route{Key: r.key, Stats: a.stats(&r.c, &r.all, nil)})
+			if firsts != nil {
+				rank = append(rank, firsts[r.id])
+			} else {
+				rank = append(rank, int64(len(rank)))
+			}
 		}
 	}
 	s.MaxRoutes, s.Capped = a.opts.MaxRoutes, p.capped
+	// The routes are sorted by index, with a tie-breaker that makes each
+	// order total: a stable sort of the Route values themselves moves
+	// them O(n log² n) times, which a million routes feel.
+	idx := make([]int32, len(routes))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
 	// Top: by Order, the largest first (the slowest mean, rounded to the
 	// millisecond as the in-app endpoint rounds it, by default); ties keep
-	// first-appearance order (a stable sort).
-	s.Top = a.opts.Order.top(s.Routes, a.opts.Top)
-	slices.SortStableFunc(s.Routes, func(x, y Route) int {
+	// first-appearance order.
+	slices.SortFunc(idx, func(i, j int32) int {
+		if c := int64cmp(a.opts.Order.key(&routes[j]), a.opts.Order.key(&routes[i])); c != 0 {
+			return c
+		}
+		return int64cmp(rank[i], rank[j])
+	})
+	s.Top = make([]Route, 0, min(len(routes), a.opts.Top))
+	for _, i := range idx[:min(len(idx), a.opts.Top)] {
+		s.Top = append(s.Top, routes[i])
+	}
+	// Routes: busiest first, ties by route, then method; keys are unique.
+	slices.SortFunc(idx, func(i, j int32) int {
+		x, y := &routes[i], &routes[j]
 		if x.Count != y.Count {
 			return y.Count - x.Count
 		}
@@ -854,6 +906,8 @@ func (a *Aggregator) Summary() *Summary {
 		}
 		return strings.Compare(x.Method, y.Method)
 	})
+	permute(routes, idx)
+	s.Routes = routes
 	if a.windowed() {
 		s.Slowest, s.First, s.Last = a.windowSlowest(p)
 		s.LastN, s.Window = a.opts.Last, a.opts.Window
@@ -864,6 +918,29 @@ func (a *Aggregator) Summary() *Summary {
 		s.Rate = float64(p.timed) / span.Seconds()
 	}
 	return s
+}
+
+// permute puts xs in the order idx gives, in place: xs[k] becomes the
+// old xs[idx[k]]. It follows each cycle of the permutation once, marking
+// idx as it goes, so it moves each element once and allocates nothing.
+func permute[T any](xs []T, idx []int32) {
+	for start := range idx {
+		if idx[start] < 0 || int(idx[start]) == start {
+			continue
+		}
+		tmp := xs[start]
+		k := start
+		for {
+			next := int(idx[k])
+			idx[k] = -1
+			if next == start {
+				xs[k] = tmp
+				break
+			}
+			xs[k] = xs[next]
+			k = next
+		}
+	}
 }
 
 // roundMillis rounds d to whole milliseconds, halves up, as JavaScript's

@@ -2,7 +2,6 @@ package aggregate
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -62,15 +61,4 @@ func (o Order) key(r *Route) int64 {
 		return int64(r.Errors)
 	}
 	return roundMillis(r.Mean)
-}
-
-// top returns the first n of routes, given in first-appearance order,
-// ranked by o, the largest first; ties keep first-appearance order, as
-// the in-app endpoint's stable sort does.
-func (o Order) top(routes []Route, n int) []Route {
-	top := slices.Clone(routes)
-	slices.SortStableFunc(top, func(x, y Route) int {
-		return int64cmp(o.key(&y), o.key(&x))
-	})
-	return top[:min(len(top), n)]
 }

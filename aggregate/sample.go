@@ -30,6 +30,7 @@ type sample struct {
 	ms   []uint32              // nil, or the counts of i ms for i < denseMs, which runs then lacks
 	big  map[time.Duration]int // values or counts too large for an entry
 	buf  []time.Duration       // added since the last flush, unsorted
+	rm   []time.Duration       // removed since the last flush, unsorted; see remove
 	n    int
 	// res is the resolution the values are kept at: 0 while every value
 	// is kept exactly. See nextRoom.
@@ -148,7 +149,13 @@ func (s *sample) add(d time.Duration) {
 		return
 	}
 	s.buf = append(s.buf, d)
-	if len(s.buf) >= max(minFlush, min(len(s.runs)/8, maxFlush)) {
+	s.flushIfFull()
+}
+
+// flushIfFull flushes the buffers once they hold enough to be worth a
+// pass over the list.
+func (s *sample) flushIfFull() {
+	if len(s.buf)+len(s.rm) >= max(minFlush, min(len(s.runs)/8, maxFlush)) {
 		s.flush()
 	}
 }
@@ -164,9 +171,27 @@ func (s *sample) addBig(d time.Duration, n int) {
 // at its end and is merged from the back, so a flush allocates only when
 // the list outgrows its capacity.
 func (s *sample) flush() {
-	if len(s.buf) == 0 {
-		return
+	if len(s.buf) > 0 {
+		s.merge()
 	}
+	if len(s.rm) > 0 {
+		s.subtract()
+	}
+	if s.ms == nil && len(s.runs) > denseAfter && (s.room == nil || s.room.arrays < s.room.maxArrays) {
+		k := 0
+		for _, e := range s.runs {
+			if wholeMs(e.v()) {
+				k++
+			}
+		}
+		if k > denseAfter {
+			s.toDense()
+		}
+	}
+}
+
+// merge merges the buffer of added values into the list.
+func (s *sample) merge() {
 	slices.Sort(s.buf)
 	// Count the distinct new values, to size the list.
 	add := 0
@@ -209,16 +234,47 @@ func (s *sample) flush() {
 	}
 	s.buf = s.buf[:0]
 	s.count(old)
-	if s.ms == nil && len(s.runs) > denseAfter && (s.room == nil || s.room.arrays < s.room.maxArrays) {
-		k := 0
-		for _, e := range s.runs {
-			if wholeMs(e.v()) {
-				k++
-			}
+}
+
+// subtract takes the buffer of removed values out of the list, in one
+// pass from the first value it touches, and out of the map for what the
+// list lacks (values whose count overflowed an entry).
+func (s *sample) subtract() {
+	slices.Sort(s.rm)
+	was := len(s.runs)
+	start, _ := slices.BinarySearchFunc(s.runs, s.rm[0], func(e entry, d time.Duration) int { return int64cmp(int64(e.v()), int64(d)) })
+	out := s.runs[:start]
+	j := 0
+	for _, e := range s.runs[start:] {
+		v, n := e.v(), e.n()
+		for ; j < len(s.rm) && s.rm[j] < v; j++ {
+			s.removeBig(s.rm[j], 1)
 		}
-		if k > denseAfter {
-			s.toDense()
+		for ; j < len(s.rm) && s.rm[j] == v; j++ {
+			n--
 		}
+		if n < 0 {
+			s.removeBig(v, -n)
+		}
+		if n > 0 {
+			out = append(out, pack(v, n))
+		}
+	}
+	for ; j < len(s.rm); j++ {
+		s.removeBig(s.rm[j], 1)
+	}
+	clear(s.runs[len(out):])
+	s.runs = out
+	s.rm = s.rm[:0]
+	s.count(was)
+}
+
+// removeBig takes n of d out of the map.
+func (s *sample) removeBig(d time.Duration, n int) {
+	if k := s.big[d] - n; k > 0 {
+		s.big[d] = k
+	} else {
+		delete(s.big, d)
 	}
 }
 
@@ -246,7 +302,7 @@ func (s *sample) set(all []bin) {
 	if s.ms != nil {
 		clear(s.ms)
 	}
-	s.big, s.buf = nil, nil
+	s.big, s.buf, s.rm = nil, nil, nil
 	runs := 0
 	for _, b := range all {
 		if !s.dense(b.v) && packable(b.v) {
@@ -270,7 +326,11 @@ func (s *sample) set(all []bin) {
 // counts: the list, the array and the map merged, in a new slice.
 func (s *sample) sorted() []bin {
 	s.flush()
-	out := make([]bin, 0, len(s.runs)+len(s.big)+64)
+	size := len(s.runs) + len(s.big)
+	if s.ms != nil {
+		size += 64
+	}
+	out := make([]bin, 0, size)
 	j := 0
 	for i, n := range s.ms {
 		if n == 0 {
@@ -340,30 +400,22 @@ func mergeSamples(ss []*sample) sample {
 	return m
 }
 
-// remove takes out one d that add put in.
+// remove takes out one d that add put in. A value of the list is not
+// taken out at once, which would move the rest of the list each time: it
+// waits in a buffer, as added values do, and flush takes all those out
+// in one pass.
 func (s *sample) remove(d time.Duration) {
-	s.flush()
 	d = quantize(d, s.res)
-	if s.dense(d) && s.ms[d/time.Millisecond] > 0 {
-		s.ms[d/time.Millisecond]--
-		s.n--
-		return
-	}
-	i, ok := slices.BinarySearchFunc(s.runs, d, func(e entry, d time.Duration) int { return int64cmp(int64(e.v()), int64(d)) })
-	switch {
-	case ok && s.runs[i].n() > 1:
-		s.runs[i]--
-	case ok:
-		s.runs = slices.Delete(s.runs, i, i+1)
-		s.count(len(s.runs) + 1)
-	case s.big[d] > 1:
-		s.big[d]--
-	case s.big[d] == 1:
-		delete(s.big, d)
-	default:
-		return
-	}
 	s.n--
+	switch {
+	case s.dense(d) && s.ms[d/time.Millisecond] > 0:
+		s.ms[d/time.Millisecond]--
+	case !packable(d) || s.dense(d): // or its array slot was full
+		s.removeBig(d, 1)
+	default:
+		s.rm = append(s.rm, d)
+		s.flushIfFull()
+	}
 }
 
 // bin is a distinct value and how many times it occurs.
@@ -412,7 +464,7 @@ func (s *sample) release() {
 		s.room.arrays--
 	}
 	was := len(s.runs)
-	s.runs, s.ms, s.big, s.buf = nil, nil, nil, nil
+	s.runs, s.ms, s.big, s.buf, s.rm = nil, nil, nil, nil, nil
 	s.count(was)
 }
 

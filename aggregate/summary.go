@@ -69,7 +69,8 @@ type Summary struct {
 	Routes []Route
 	// Top holds the first routes by Order (the slowest by mean, by
 	// default), the largest first; ties keep the order in which routes
-	// first appeared, as the in-app endpoint does.
+	// first appeared (with Last or Window, in the window), as the in-app
+	// endpoint does.
 	Top   []Route
 	Order Order
 	// MaxRoutes is the cap on routes; Capped counts the requests of new

@@ -343,3 +343,109 @@ func TestWindowReleasesArrays(t *testing.T) {
 		t.Errorf("/a left the window: %d arrays, %d entries; want 0 and /b's 10", a.nextRoom.arrays, a.nextRoom.entries)
 	}
 }
+
+// TestWindowEqualsFreshAggregator feeds random requests to aggregators
+// with --last N and --window D, and checks at many points that each
+// gives the same Summary as a fresh aggregator fed only the requests
+// still inside its window: durations as Next prints them (whole
+// milliseconds, many ties) and as JSON loggers do (float milliseconds,
+// all distinct), cold requests, every status class and two sources.
+func TestWindowEqualsFreshAggregator(t *testing.T) {
+	for _, durs := range []string{"ms", "float"} {
+		r := rand.New(rand.NewPCG(5, uint64(len(durs))))
+		start := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+		at := start
+		var recs []parser.Record
+		for i := range 6000 {
+			at = at.Add(time.Duration(r.IntN(40)) * time.Millisecond) // ties too
+			rec := parser.Record{
+				Time: at, File: "dev.log", Line: i + 1, Source: parser.SourceNext,
+				Method: []string{"GET", "POST"}[r.IntN(2)],
+				Status: []int{200, 201, 304, 404, 500, 0}[r.IntN(6)],
+			}
+			if r.IntN(4) == 0 {
+				rec.Source = parser.SourceJSON
+			}
+			rec.Path = fmt.Sprintf("/api/r%d", r.IntN(40))
+			rec.Route = rec.Path
+			if durs == "ms" {
+				rec.Duration = time.Duration(r.IntN(300)) * time.Millisecond
+			} else {
+				rec.Duration = time.Duration(r.Int64N(3e9))
+			}
+			// Every request says where its time went, so that whether it
+			// was cold does not hang on the requests before it (a route's
+			// first request in a dev log is cold, and a fresh aggregator
+			// sees firsts where the windowed one saw them long ago).
+			rec.Phases = []parser.Phase{{Label: "render", Duration: rec.Duration}}
+			if r.IntN(10) == 0 {
+				rec.Phases = []parser.Phase{{Label: "compile", Duration: time.Duration(r.IntN(400)) * time.Millisecond}}
+			}
+			recs = append(recs, rec)
+		}
+		for _, tc := range []struct {
+			name string
+			opts Options
+			// inside returns the first request of recs[:n] in the window.
+			inside func(n int) int
+		}{
+			{"last 1", Options{Last: 1}, func(n int) int { return max(n-1, 0) }},
+			{"last 37", Options{Last: 37}, func(n int) int { return max(n-37, 0) }},
+			{"last 2500", Options{Last: 2500}, func(n int) int { return max(n-2500, 0) }},
+			{"window 1s", Options{Window: time.Second}, nil},
+			{"window 20s", Options{Window: 20 * time.Second}, nil},
+			{"window 1s, last 30", Options{Window: time.Second, Last: 30}, nil},
+		} {
+			inside := tc.inside
+			if inside == nil {
+				inside = func(n int) int {
+					edge := recs[n-1].Time.Add(-tc.opts.Window)
+					i := 0
+					for i < n && recs[i].Time.Before(edge) {
+						i++
+					}
+					if tc.opts.Last > 0 {
+						i = max(i, n-tc.opts.Last)
+					}
+					return i
+				}
+			}
+			opts := tc.opts
+			opts.ByMethod, opts.Source, opts.Top = true, AllSources(), 7
+			if durs == "ms" {
+				opts.Source = OneSource(parser.SourceNext) // the others in Summary.Others
+			}
+			windowed := New(opts)
+			for n := 1; n <= len(recs); n++ {
+				ev := parser.Event{Kind: parser.KindRequest, Request: recs[n-1]}
+				windowed.Add(&ev)
+				if n%487 != 0 && n != len(recs) {
+					continue
+				}
+				fresh := New(Options{ByMethod: true, Source: opts.Source, Top: opts.Top})
+				for _, rec := range recs[inside(n):n] {
+					ev := parser.Event{Kind: parser.KindRequest, Request: rec}
+					fresh.Add(&ev)
+				}
+				got, want := windowed.Summary(), fresh.Summary()
+				got.Input, want.Input = Input{}, Input{} // counts what was read, not what is kept
+				got.LastN, got.Window = 0, 0
+				// A source all of whose requests left the window is still
+				// one the log has: a fresh aggregator never saw it.
+				got.Others = slices.DeleteFunc(got.Others, func(o SourceSummary) bool { return o.Count == 0 })
+				if len(got.Others) == 0 {
+					got.Others = nil
+				}
+				if !reflect.DeepEqual(got, want) {
+					gv, wv := reflect.ValueOf(*got), reflect.ValueOf(*want)
+					for i := range gv.NumField() {
+						if !reflect.DeepEqual(gv.Field(i).Interface(), wv.Field(i).Interface()) {
+							t.Errorf("%s: got %#v, want %#v", gv.Type().Field(i).Name, gv.Field(i).Interface(), wv.Field(i).Interface())
+						}
+					}
+					t.Fatalf("%s, %s durations, after %d requests: summaries differ\n got %+v\nwant %+v", tc.name, durs, n, got, want)
+				}
+			}
+		}
+	}
+}

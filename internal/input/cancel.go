@@ -15,10 +15,15 @@ import (
 // pipe or a terminal is abandoned, not waited for; a regular file is
 // only checked between reads, which never block for long.
 func ReadContext(ctx context.Context, name string, stdin io.Reader, p *parser.Parser, fn func(*parser.Event)) (Stats, error) {
+	return Options{}.ReadContext(ctx, name, stdin, p, fn)
+}
+
+// ReadContext is ReadContext with the options o.
+func (o Options) ReadContext(ctx context.Context, name string, stdin io.Reader, p *parser.Parser, fn func(*parser.Event)) (Stats, error) {
 	if ctx.Done() == nil { // never done: read as Read does
-		return Read(name, stdin, p, fn)
+		return o.Read(name, stdin, p, fn)
 	}
-	in, err := open(name, stdin, func(r io.Reader) io.Reader { return newCtxReader(ctx, r) })
+	in, err := o.open(name, stdin, func(r io.Reader) io.Reader { return newCtxReader(ctx, r) })
 	if err != nil {
 		return Stats{}, err
 	}
@@ -29,8 +34,13 @@ func ReadContext(ctx context.Context, name string, stdin io.Reader, p *parser.Pa
 // output), named name in the events and the errors. Like standard input,
 // it is decoded from gzip and UTF-16 when it starts as they do.
 func ReadReader(ctx context.Context, name string, r io.Reader, p *parser.Parser, fn func(*parser.Event)) (Stats, error) {
+	return Options{}.ReadReader(ctx, name, r, p, fn)
+}
+
+// ReadReader is ReadReader with the options o.
+func (o Options) ReadReader(ctx context.Context, name string, r io.Reader, p *parser.Parser, fn func(*parser.Event)) (Stats, error) {
 	in := &Input{Name: name, R: newCtxReader(ctx, r)}
-	if err := in.decode(); err != nil {
+	if err := in.decode(o); err != nil {
 		return Stats{}, err
 	}
 	return scan(in, p, fn)

@@ -3,6 +3,8 @@ package input
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -155,5 +157,129 @@ func TestRead(t *testing.T) {
 	}
 	if _, err := Read(filepath.Join(t.TempDir(), "nope"), nil, p, func(*parser.Event) { t.Error("event from a missing file") }); err == nil {
 		t.Error("a missing file read without error")
+	}
+}
+
+// TestReadShrunk truncates a file under its read, from the first event:
+// the read tells, with both sizes, rather than hand back part of the
+// file as if it were all of it.
+func TestReadShrunk(t *testing.T) {
+	p, err := parser.New(parser.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	line := " GET /api/users/42 200 in 145ms\n"
+	for _, tc := range []struct {
+		name  string
+		lines int // many more than the read takes ahead of the events
+		to    int64
+	}{
+		{"read ahead", 400_000, 1000},
+		{"read through", 10, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".log")
+			data := strings.Repeat(line, tc.lines)
+			if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			truncated := false
+			st, err := Read(path, nil, p, func(*parser.Event) {
+				if !truncated {
+					truncated = true
+					if err := os.Truncate(path, tc.to); err != nil {
+						t.Fatal(err)
+					}
+				}
+			})
+			want := fmt.Sprintf("%s changed while it was read (truncated from %d to %d bytes)", path, len(data), tc.to)
+			if !errors.Is(err, ErrChanged) || err.Error() != want {
+				t.Errorf("err %v, want %q", err, want)
+			}
+			if st.Lines == 0 {
+				t.Errorf("stats %+v: want what was read before the truncation", st)
+			}
+		})
+	}
+	// A file that grows while read has not changed.
+	path := filepath.Join(dir, "grows.log")
+	os.WriteFile(path, []byte(strings.Repeat(line, 10)), 0o644)
+	grown := false
+	if _, err := Read(path, nil, p, func(*parser.Event) {
+		if !grown {
+			grown = true
+			f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+			f.WriteString(line)
+			f.Close()
+		}
+	}); err != nil {
+		t.Errorf("a file that grew: %v", err)
+	}
+}
+
+// gzipBomb returns size bytes of long lines of one letter, gzipped: they
+// inflate about a thousand times.
+func gzipBomb(t *testing.T, size int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	line := []byte(strings.Repeat("a", 1023) + "\n")
+	for range size / len(line) {
+		zw.Write(line)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestReadInflateLimit reads a gzip bomb, made here, and real log lines,
+// gzipped, with the limit checked past 1 MiB instead of 64: the bomb
+// stops with an error that names the file and the limit, unless the
+// limit is raised or turned off; the log reads to its end.
+func TestReadInflateLimit(t *testing.T) {
+	p, err := parser.New(parser.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	bomb := filepath.Join(dir, "bomb.log.gz")
+	if err := os.WriteFile(bomb, gzipBomb(t, 8<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	for i := range 60000 {
+		fmt.Fprintf(&log, " GET /api/users/%d 200 in %dms\n", i%977, i%1500)
+	}
+	real := filepath.Join(dir, "dev.log.gz")
+	os.WriteFile(real, gzipped([]byte(log.String())), 0o644)
+
+	for _, tc := range []struct {
+		name     string
+		path     string
+		max      int
+		stopped  bool
+		wantMiB  int64 // inflated by the end
+		wantText string
+	}{
+		{"bomb, default", bomb, 0, true, 1, "read " + bomb + ": inflates to more than the limit of 100 times its compressed size (1 MiB from "},
+		{"bomb, raised", bomb, 5000, false, 8, ""},
+		{"bomb, no limit", bomb, -1, false, 8, ""},
+		{"real log", real, 0, false, 1, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := Options{MaxInflate: tc.max, inflateFloor: 1 << 20}
+			st, err := o.Read(tc.path, nil, p, func(*parser.Event) {})
+			if tc.stopped != errors.Is(err, ErrInflate) || tc.wantText != "" && !strings.HasPrefix(fmt.Sprint(err), tc.wantText) {
+				t.Fatalf("err %v, want stopped %v: %q", err, tc.stopped, tc.wantText)
+			}
+			if !tc.stopped && err != nil {
+				t.Fatal(err)
+			}
+			if st.Bytes>>20 != tc.wantMiB {
+				t.Errorf("read %d bytes, want %d MiB", st.Bytes, tc.wantMiB)
+			}
+		})
 	}
 }

@@ -28,10 +28,16 @@ type Stats struct {
 // Read opens the input named name (see Open) and passes each of its
 // events to fn, in log order, parsing on Workers goroutines. The event is
 // only valid during the call. It returns what the read saw, and an error
-// that names the input when it could not be opened or read to its end;
-// the events before a read error have been passed.
+// that names the input when it could not be opened or read to its end,
+// or when it shrank while it was read (see Input.Changed); the events
+// before the error have been passed.
 func Read(name string, stdin io.Reader, p *parser.Parser, fn func(*parser.Event)) (Stats, error) {
-	in, err := Open(name, stdin)
+	return Options{}.Read(name, stdin, p, fn)
+}
+
+// Read is Read with the options o.
+func (o Options) Read(name string, stdin io.Reader, p *parser.Parser, fn func(*parser.Event)) (Stats, error) {
+	in, err := o.Open(name, stdin)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -56,5 +62,5 @@ func scan(in *Input, p *parser.Parser, fn func(*parser.Event)) (Stats, error) {
 	if err := sc.Err(); err != nil {
 		return st, fmt.Errorf("read %s: %w", name, err)
 	}
-	return st, nil
+	return st, in.Changed()
 }
