@@ -1,8 +1,10 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"time"
 
@@ -217,15 +219,53 @@ type TimeJSON struct {
 // Strings keep their exact value; the characters that would act on a
 // terminal are \u escapes (safeJSON).
 func WriteJSON(w io.Writer, s *aggregate.Summary, opts Options) error {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(NewDocument(s, opts)); err != nil {
+	// The routes are written one at a time: with --max-routes raised, a
+	// million of them would otherwise be the whole document in memory,
+	// twice over. The bytes are those of encoding the document at once.
+	d := NewDocument(s, opts)
+	routes := d.Routes
+	d.Routes = []RouteJSON{}
+	var head bytes.Buffer
+	if err := encodeJSON(&head, d, ""); err != nil {
 		return err
 	}
-	_, err := w.Write(safeJSON(b.Bytes()))
-	return err
+	const key = "\n  \"routes\": []"
+	i := bytes.Index(head.Bytes(), []byte(key))
+	if i < 0 {
+		return errors.New("json: no routes member") // cannot happen: Document has one
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(safeJSON(head.Bytes()[:i+len(key)-1]))
+	if len(routes) > 0 {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetIndent("    ", "  ")
+		enc.SetEscapeHTML(false)
+		for j := range routes {
+			b.Reset()
+			b.WriteString("\n    ")
+			if err := enc.Encode(&routes[j]); err != nil {
+				return err
+			}
+			b.Truncate(b.Len() - 1) // the encoder's newline
+			if j < len(routes)-1 {
+				b.WriteByte(',')
+			}
+			bw.Write(safeJSON(b.Bytes()))
+		}
+		bw.WriteString("\n  ")
+	}
+	bw.Write(safeJSON(head.Bytes()[i+len(key)-1:]))
+	return bw.Flush()
+}
+
+// encodeJSON writes v as WriteJSON writes it: indented by two spaces under
+// prefix, with no HTML escaping, and a newline.
+func encodeJSON(w io.Writer, v any, prefix string) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent(prefix, "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }
 
 // NewDocument returns the JSON form of s.

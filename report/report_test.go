@@ -389,3 +389,34 @@ func TestWriteRouteFits(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteJSONStreamsTheSameBytes checks that writing the routes one at
+// a time gives the bytes of encoding the whole document at once.
+func TestWriteJSONStreamsTheSameBytes(t *testing.T) {
+	for _, log := range []string{
+		"",
+		" GET /a 200 in 5ms\n",
+		" GET /a 200 in 5ms\n POST /b/\u009b<x> 500 in 7ms\n GET /c 404 in 1ms\n{\"msg\":\"request completed\",\"method\":\"GET\",\"url\":\"/j\",\"statusCode\":200,\"responseTime\":3}\n",
+	} {
+		p, _ := parser.New(parser.Options{})
+		a := aggregate.New(aggregate.Options{ByMethod: true})
+		sc := parser.NewScanner(strings.NewReader(log), "dev.log", p)
+		for sc.Scan() {
+			a.Add(sc.Event())
+		}
+		s := a.Summary()
+		s.ByFile = []*aggregate.Summary{a.Summary()}
+		var got, want strings.Builder
+		if err := WriteJSON(&got, s, Options{Version: "v1"}); err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := encodeJSON(&b, NewDocument(s, Options{Version: "v1"}), ""); err != nil {
+			t.Fatal(err)
+		}
+		want.Write(safeJSON([]byte(b.String())))
+		if got.String() != want.String() {
+			t.Errorf("log %q: streamed\n%s\nwant\n%s", log, got.String(), want.String())
+		}
+	}
+}
