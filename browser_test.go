@@ -311,6 +311,9 @@ func hasString(list []string, s string) bool {
 // numbers are -o json's for what was read, the status says what is
 // followed, and a request appended to the log is on the page within 2s.
 func TestBrowserLive(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: follows a log in a real browser for seconds")
+	}
 	src, err := os.ReadFile("testdata/browser.log")
 	if err != nil {
 		t.Fatal(err)

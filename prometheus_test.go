@@ -28,6 +28,9 @@ import (
 // count exactly, the p95 within its histogram bucket, and every query of
 // the Grafana dashboard returns data.
 func TestRealPrometheus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: runs a real Prometheus for about 10 s")
+	}
 	promBin, err := exec.LookPath("prometheus")
 	if err != nil {
 		t.Skip("prometheus is not installed (Debian: apt-get install prometheus)")
