@@ -259,6 +259,9 @@ func parseOptions(args []string) (*options, error) {
 	if o.agg.Slow == 0 {
 		o.agg.Slow = 1 // "0": every request that took any time is slow
 	}
+	// Without --slow, a finished log is judged by the threshold the app's
+	// own slow warnings state, if they state one.
+	o.agg.AppSlow = !fs.Changed("slow") && !o.following
 	if o.agg.ColdCompile, err = aggregate.ParseDuration(raw.coldCompile); err != nil {
 		return nil, usagef("--cold-compile: %v", err)
 	}

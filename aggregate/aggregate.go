@@ -19,13 +19,19 @@ import (
 
 // Options configures an Aggregator. Zero fields take the defaults named.
 type Options struct {
-	Slow     time.Duration // slower than this is slow; default 2s
-	Top      int           // routes in Summary.Top and requests in Summary.Slowest; default 10
-	Order    Order         // what Summary.Top ranks routes by; default OrderMean
-	Method   Method        // percentile definition; default Endpoint
-	Grouping Grouping      // default GroupAuto
-	Rules    []Rule        // applied to every path before Grouping
-	ByMethod bool          // one route per method and path, not per path alone
+	Slow time.Duration // slower than this is slow; default 2s
+	// AppSlow judges slow by the app's own threshold, when its slow
+	// warnings all state the same one, instead of Slow. The requests are
+	// counted as they come, before a warning may state it, so the counts
+	// are recomputed from the samples when the summary is made: not with
+	// Last or Window, nor for OnRequest's Slow.
+	AppSlow  bool
+	Top      int      // routes in Summary.Top and requests in Summary.Slowest; default 10
+	Order    Order    // what Summary.Top ranks routes by; default OrderMean
+	Method   Method   // percentile definition; default Endpoint
+	Grouping Grouping // default GroupAuto
+	Rules    []Rule   // applied to every path before Grouping
+	ByMethod bool     // one route per method and path, not per path alone
 
 	// Include, when not empty, keeps only the paths that match one of its
 	// patterns; Exclude leaves out the paths that match one of its
@@ -198,6 +204,10 @@ type Aggregator struct {
 	dev      Dev
 	storeIdx map[string]int
 	stores   map[string]*storeTracker // by tag
+	// slowAt is the threshold the summary being made judges by (see
+	// Options.AppSlow); appSlowMixed is set once warnings stated two.
+	slowAt       time.Duration
+	appSlowMixed bool
 	// What the cold rules need (see cold.go): the server starts seen, the
 	// inputs that are dev logs, and the last compile that finished.
 	starts      int
@@ -375,8 +385,11 @@ func (a *Aggregator) Add(ev *parser.Event) {
 		t.Last = 0
 	case parser.KindSlow:
 		a.dev.AppSlow++
-		if ev.Slow.Threshold > 0 {
-			a.dev.AppSlowThreshold = ev.Slow.Threshold
+		if t := ev.Slow.Threshold; t > 0 {
+			if a.dev.AppSlowThreshold > 0 && t != a.dev.AppSlowThreshold {
+				a.appSlowMixed = true
+			}
+			a.dev.AppSlowThreshold = t
 		}
 	case parser.KindMalformed:
 		a.file(ev.File).Malformed++
@@ -791,23 +804,28 @@ func (a *Aggregator) Summary() *Summary {
 	if a.windowed() && a.opts.Now != nil {
 		a.expire(a.opts.Now())
 	}
+	a.slowAt = a.opts.Slow
+	if t := a.dev.AppSlowThreshold; a.opts.AppSlow && t > 0 && !a.appSlowMixed && !a.windowed() {
+		a.slowAt = t
+	}
 	p, name, why := a.primary()
 	all, cold := p.samples()
 	s := &Summary{
-		Source:     name,
-		SourceWhy:  why,
-		Slow:       a.opts.Slow,
-		Method:     a.opts.Method,
-		Grouping:   a.opts.Grouping,
-		Order:      a.opts.Order,
-		Rules:      len(a.opts.Rules),
-		AppRoutes:  len(a.grouper.routes),
-		Total:      a.stats(&p.total, &all, nil),
-		Resolution: max(all.res, cold.res), // warm is all less cold
-		Dev:        a.dev,
-		Input:      a.input,
-		First:      p.first,
-		Last:       p.last,
+		Source:      name,
+		SourceWhy:   why,
+		Slow:        a.slowAt,
+		SlowFromApp: a.slowAt != a.opts.Slow,
+		Method:      a.opts.Method,
+		Grouping:    a.opts.Grouping,
+		Order:       a.opts.Order,
+		Rules:       len(a.opts.Rules),
+		AppRoutes:   len(a.grouper.routes),
+		Total:       a.stats(&p.total, &all, nil),
+		Resolution:  max(all.res, cold.res), // warm is all less cold
+		Dev:         a.dev,
+		Input:       a.input,
+		First:       p.first,
+		Last:        p.last,
 	}
 	for _, o := range a.setOrder {
 		if o != p {
@@ -969,6 +987,15 @@ func (a *Aggregator) stats(c *counts, all, minus *sample) Stats {
 	}
 	if n == 0 {
 		return st
+	}
+	if a.slowAt != a.opts.Slow {
+		// The app's threshold, known only now: count from the samples.
+		st.Slow = 0
+		for _, b := range bs {
+			if b.v > a.slowAt {
+				st.Slow += b.n
+			}
+		}
 	}
 	st.Mean = c.sum / time.Duration(c.count)
 	st.Min = bs[0].v

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestColdRules(t *testing.T) {
@@ -65,6 +66,45 @@ func TestColdRules(t *testing.T) {
 			feed(t, a, strings.TrimPrefix(tt.log, "\n")+"\n")
 			if g := strings.Join(got, " "); g != tt.cold {
 				t.Errorf("cold lines %q, want %q", g, tt.cold)
+			}
+		})
+	}
+}
+
+func TestAppSlowThreshold(t *testing.T) {
+	// The warnings come after most requests: the counts are made again.
+	log := ` GET /a 200 in 300ms
+ GET /a 200 in 700ms
+ GET /b 200 in 2500ms
+[perf] ⚠ SLOW REQUEST: GET /a took 700ms (threshold 500ms)
+`
+	tests := []struct {
+		name    string
+		opts    Options
+		extra   string
+		slow    int
+		at      time.Duration
+		fromApp bool
+	}{
+		{"the app's threshold", Options{AppSlow: true}, "", 2, 500 * time.Millisecond, true},
+		{"a --slow given", Options{Slow: 2 * time.Second}, "", 1, 2 * time.Second, false},
+		{"two thresholds stated", Options{AppSlow: true}, "[perf] ⚠ SLOW REQUEST: GET /b took 2500ms (threshold 1000ms)\n", 1, 2 * time.Second, false},
+		{"with a window", Options{AppSlow: true, Last: 10}, "", 1, 2 * time.Second, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := New(tt.opts)
+			feed(t, a, log+tt.extra)
+			s := a.Summary()
+			if s.Total.Slow != tt.slow || s.Slow != tt.at || s.SlowFromApp != tt.fromApp {
+				t.Errorf("slow %d over %v (from the app %v), want %d over %v (%v)", s.Total.Slow, s.Slow, s.SlowFromApp, tt.slow, tt.at, tt.fromApp)
+			}
+			var routes int
+			for _, r := range s.Routes {
+				routes += r.Slow
+			}
+			if routes != tt.slow {
+				t.Errorf("routes' slow add up to %d, want %d", routes, tt.slow)
 			}
 		})
 	}

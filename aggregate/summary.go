@@ -52,6 +52,9 @@ type Summary struct {
 	Unmatched *Unmatched
 
 	Slow time.Duration // the slow threshold: slower than this is slow
+	// SlowFromApp is set when Slow is the app's own threshold, stated in
+	// its slow warnings (Options.AppSlow), not the flag's.
+	SlowFromApp bool
 	// Resolution is how exact the durations behind the percentiles are: 0
 	// when every duration was kept as printed, else the step they were
 	// truncated to because a source printed too many distinct ones (see

@@ -52,6 +52,7 @@ type Settings struct {
 	Source           string `json:"source"`
 	SourceWhy        string `json:"sourceWhy"`
 	SlowThresholdMs  ms     `json:"slowThresholdMs"`
+	SlowFromApp      bool   `json:"slowFromApp"` // the app's own threshold, from its warnings
 	PercentileMethod string `json:"percentileMethod"`
 	// ResolutionMs is the step durations were truncated to when a source
 	// printed too many distinct ones; 0 when they are exact as printed.
@@ -276,6 +277,7 @@ func NewDocument(s *aggregate.Summary, opts Options) *Document {
 			Source:           s.Source,
 			SourceWhy:        s.SourceWhy,
 			SlowThresholdMs:  ms(s.Slow),
+			SlowFromApp:      s.SlowFromApp,
 			PercentileMethod: s.Method.String(),
 			ResolutionMs:     ms(s.Resolution),
 			Grouping:         s.Grouping.String(),

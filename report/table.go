@@ -519,7 +519,10 @@ func (t *table) dev(s *aggregate.Summary) {
 		l := fmt.Sprintf("app slow     the app warned of %s", plural(d.AppSlow, "slow request"))
 		if d.AppSlowThreshold > 0 {
 			l += " (over " + Human(d.AppSlowThreshold) + ")"
-			if d.AppSlowThreshold != s.Slow {
+			switch {
+			case s.SlowFromApp:
+				l += "; slow above is judged by that threshold (--slow sets another)"
+			case d.AppSlowThreshold != s.Slow:
 				l += fmt.Sprintf("; slow above is over %s: --slow %s judges as the app does", Human(s.Slow), Human(d.AppSlowThreshold))
 			}
 		}
