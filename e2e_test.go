@@ -20,14 +20,15 @@ import (
 )
 
 // The Next.js apps the end-to-end test runs: one app (testdata/nextapp),
-// on Next 16 (Turbopack) where it lives and on Next 15.5 (webpack) from a
-// copy. .ci/run installs their node_modules with npm ci.
+// on Next 16 (Turbopack) where it lives, and on Next 15.5 and 14.2
+// (webpack) from a copy. .ci/run installs their node_modules with npm ci.
 var nextApps = []struct {
 	name, dir string
 	copied    bool // the app and its proxy are copied in from testdata/nextapp
 }{
 	{"next16", "testdata/nextapp", false},
 	{"next15", "testdata/nextapp15", true},
+	{"next14", "testdata/nextapp14", true},
 }
 
 // TestNextDevEndToEnd runs a real next dev on 127.0.0.1, sends it a
