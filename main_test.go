@@ -583,4 +583,26 @@ func TestServeUsesAPIDefaults(t *testing.T) {
 	if o.follow.api.Grouping != aggregate.GroupAuto || !o.follow.api.ByMethod {
 		t.Errorf("explicit flags not kept for the endpoint: %+v", o.follow.api)
 	}
+	// The endpoint counts the source the view counts.
+	for _, args := range [][]string{{"--source", "text"}, {"--pattern", `^(?P<path>/\S+) (?P<duration>\d+)$`}} {
+		o, err := parseOptions(append([]string{"-f", "--serve", "9464"}, args...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.follow.api.Source != o.agg.Source || o.agg.Source == (aggregate.Selection{}) {
+			t.Errorf("%q: endpoint counts %v, the view %v", args, o.follow.api.Source, o.agg.Source)
+		}
+	}
+}
+
+// TestHTMLTaggedSource checks that -o html draws the requests of a
+// counted source that has a tag (text[route]), not none.
+func TestHTMLTaggedSource(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "-o", "html", "testdata/app-phases.log")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, `"seen":5`) {
+		t.Errorf("the timeline does not hold the 5 requests of text[route]")
+	}
 }

@@ -422,6 +422,7 @@ func parseOptions(args []string) (*options, error) {
 	if err := parseSources(o, &raw); err != nil {
 		return nil, err
 	}
+	o.follow.api.Source = o.agg.Source // the same requests as the view's
 	o.autoAppDirs = !fs.Changed("app-dir")
 	if !slices.Contains(raw.appDirs, "none") {
 		o.appDirs = raw.appDirs
