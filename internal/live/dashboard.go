@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -66,9 +67,10 @@ func newDashboard(l *State, now func() time.Time) *dashboard {
 	defer l.mu.Unlock()
 	// The requests read before the server started, as far as the ring
 	// kept them: whether they were cold is not known.
-	for _, m := range l.recent.last(dashboardPoints) {
+	for _, m := range l.recentOf(s.Source, dashboardPoints) {
 		at, _ := time.Parse(time.RFC3339Nano, m.Timestamp)
-		rec := parser.Record{Time: at, Source: parser.Source(s.Source), Method: m.Method, Path: m.Path, Route: m.Route, Status: m.Status, Duration: m.Duration}
+		src, tag, _ := strings.Cut(m.Source, "[")
+		rec := parser.Record{Time: at, Source: parser.Source(src), Tag: strings.TrimSuffix(tag, "]"), Method: m.Method, Path: m.Path, Route: m.Route, Status: m.Status, Duration: m.Duration}
 		key := aggregate.Key{Route: m.Route}
 		if byMethod {
 			key.Method = m.Method

@@ -337,3 +337,27 @@ func TestServeLost(t *testing.T) {
 		t.Errorf("format=full: %+v, want lost %+v", full, want)
 	}
 }
+
+// TestFullListsTheCountedSource: a request Next and the app both logged
+// is one request; ?format=full and the live page list the counted
+// source's copies only.
+func TestFullListsTheCountedSource(t *testing.T) {
+	log := " GET /api/users/42 200 in 905ms\n[perf] GET /api/users/42 200 903.12ms\n GET /api/users/7 200 in 43ms\n[perf] GET /api/users/7 200 41.5ms\n"
+	l, prom := liveFrom(t, aggregate.Options{}, log)
+	h := NewHandler(l, prom.Handler(), time.Now)
+	_, body, _ := get(t, h, "/api/performance/metrics?format=full")
+	var full struct {
+		Summary    struct{ TotalRequests int }
+		AllMetrics []struct{ Duration float64 }
+	}
+	if err := json.Unmarshal([]byte(body), &full); err != nil {
+		t.Fatal(err)
+	}
+	if full.Summary.TotalRequests != 2 || len(full.AllMetrics) != 2 || full.AllMetrics[0].Duration != 905 || full.AllMetrics[1].Duration != 43 {
+		t.Errorf("total %d, metrics %+v; want Next's two", full.Summary.TotalRequests, full.AllMetrics)
+	}
+	_, body, _ = get(t, h, "/dashboard.json")
+	if !strings.Contains(body, `"seen":2`) {
+		t.Errorf("the live page's timeline does not hold Next's two requests:\n%.300s", body)
+	}
+}

@@ -30,13 +30,18 @@ import (
 // are made of the last snapshot Publish took, so that no number of
 // clients can hold up the reading.
 type State struct {
-	mu     sync.Mutex
-	agg    *aggregate.Aggregator
-	api    *aggregate.Aggregator // what the endpoint's object counts; nil for agg
-	recent recentRing
-	lines  int
-	files  map[string]int // lines read per input
-	order  []string       // inputs in order of first line
+	mu  sync.Mutex
+	agg *aggregate.Aggregator
+	api *aggregate.Aggregator // what the endpoint's object counts; nil for agg
+	// recent keeps the last requests of each source, by its name (with
+	// --source all, all in one, under aggregate.SourceAll): the answers
+	// list the counted source's only.
+	recent   map[string]*recentRing
+	keepN    int
+	mergeAll bool
+	lines    int
+	files    map[string]int // lines read per input
+	order    []string       // inputs in order of first line
 	// now is when the event being added arrived; lastRequest is when the
 	// last counted request did (wall clock).
 	now, lastRequest time.Time
@@ -62,7 +67,7 @@ type Lost struct {
 // so the requests it keeps are those counted, with the aggregator's own
 // route and slow verdict.
 func NewState(opts aggregate.Options, keep int) *State {
-	l := &State{recent: recentRing{max: keep}, files: make(map[string]int)}
+	l := &State{recent: make(map[string]*recentRing), keepN: keep, mergeAll: opts.Source.String() == aggregate.SourceAll, files: make(map[string]int)}
 	next := opts.OnRequest
 	opts.OnRequest = func(r aggregate.Request) {
 		l.keep(r)
@@ -127,7 +132,7 @@ func (l *State) keep(r aggregate.Request) {
 	if t.IsZero() {
 		t = l.now
 	}
-	l.recent.add(metric{
+	m := metric{
 		Timestamp: t.UTC().Format(time.RFC3339Nano),
 		Method:    r.Record.Method,
 		Path:      r.Record.Path,
@@ -136,7 +141,21 @@ func (l *State) keep(r aggregate.Request) {
 		Duration:  r.Record.Duration,
 		Status:    r.Record.Status,
 		Slow:      r.Slow,
-	})
+	}
+	name := m.Source
+	if l.mergeAll {
+		name = aggregate.SourceAll
+	}
+	ring := l.recent[name]
+	if ring == nil {
+		if len(l.recent) >= maxRings { // a log of many tags: the first ones are kept
+			ring = &recentRing{}
+		} else {
+			ring = &recentRing{max: l.keepN}
+			l.recent[name] = ring
+		}
+	}
+	ring.add(m)
 	for _, h := range l.hooks {
 		h(r)
 	}
@@ -218,7 +237,7 @@ func (l *State) Publish() {
 	for r, n := range l.lost {
 		p.lost[r] = n
 	}
-	all := l.recent.last(-1)
+	all := l.recentOf(s.Source, -1)
 	l.mu.Unlock()
 
 	p.full = fullAfterExportedAt(p.api, all, p.lost)
@@ -270,7 +289,7 @@ func (l *State) snapshot(recent int) snapshot {
 	s := l.Summary()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return snapshot{s: s, lines: l.lines, lastRequest: l.lastRequest, recent: l.recent.last(recent)}
+	return snapshot{s: s, lines: l.lines, lastRequest: l.lastRequest, recent: l.recentOf(s.Source, recent)}
 }
 
 // metric is one request as the app's metrics store keeps it, with where
@@ -284,6 +303,18 @@ type metric struct {
 	Duration  time.Duration `json:"-"`
 	Status    int           `json:"status"`
 	Slow      bool          `json:"slow"`
+}
+
+// maxRings bounds the sources whose last requests are kept.
+const maxRings = 16
+
+// recentOf returns up to n of the latest requests of the source named
+// name, oldest first (n < 0: all that are kept); l.mu is held.
+func (l *State) recentOf(name string, n int) []metric {
+	if ring := l.recent[name]; ring != nil {
+		return ring.last(n)
+	}
+	return nil
 }
 
 // recentRing keeps the last max requests.
