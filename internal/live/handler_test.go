@@ -361,3 +361,25 @@ func TestFullListsTheCountedSource(t *testing.T) {
 		t.Errorf("the live page's timeline does not hold Next's two requests:\n%.300s", body)
 	}
 }
+
+// TestWindowAgesServedAnswers: with --window, the answers change as time
+// passes with no new line, and a Publish takes them anew.
+func TestWindowAgesServedAnswers(t *testing.T) {
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	l := NewState(aggregate.Options{Window: 2 * time.Second, Now: func() time.Time { return now }}, 10)
+	p, _ := parser.New(parser.Options{})
+	st := p.NewStream("dev-server.log")
+	for _, ev := range st.Push([]byte(" GET /a 200 in 5ms")) {
+		l.Add(&ev, now)
+	}
+	h := NewHandler(l, nil, func() time.Time { return now })
+	l.Publish()
+	if _, body, _ := get(t, h, "/api/performance/metrics"); !strings.Contains(body, `"totalRequests": 1`) {
+		t.Fatalf("before the window passed:\n%s", body)
+	}
+	now = now.Add(5 * time.Second)
+	l.Publish()
+	if _, body, _ := get(t, h, "/api/performance/metrics"); !strings.Contains(body, `"totalRequests": 0`) {
+		t.Errorf("the request left the window, the endpoint still counts it:\n%s", body)
+	}
+}

@@ -39,6 +39,9 @@ type State struct {
 	recent   map[string]*recentRing
 	keepN    int
 	mergeAll bool
+	// ageing is set with --window: the counts change as time passes, with
+	// no new line, so every Publish takes a new snapshot.
+	ageing bool
 	lines    int
 	files    map[string]int // lines read per input
 	order    []string       // inputs in order of first line
@@ -67,7 +70,7 @@ type Lost struct {
 // so the requests it keeps are those counted, with the aggregator's own
 // route and slow verdict.
 func NewState(opts aggregate.Options, keep int) *State {
-	l := &State{recent: make(map[string]*recentRing), keepN: keep, mergeAll: opts.Source.String() == aggregate.SourceAll, files: make(map[string]int)}
+	l := &State{recent: make(map[string]*recentRing), keepN: keep, mergeAll: opts.Source.String() == aggregate.SourceAll, ageing: opts.Window > 0, files: make(map[string]int)}
 	next := opts.OnRequest
 	opts.OnRequest = func(r aggregate.Request) {
 		l.keep(r)
@@ -211,7 +214,7 @@ func (l *State) Publish() {
 	l.pubMu.Lock()
 	defer l.pubMu.Unlock()
 	l.mu.Lock()
-	if l.pub.Load() != nil && l.gen == l.pubGen {
+	if l.pub.Load() != nil && l.gen == l.pubGen && !l.ageing {
 		l.mu.Unlock()
 		return
 	}
