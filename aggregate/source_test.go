@@ -195,3 +195,14 @@ func TestUnmatchedNotFound(t *testing.T) {
 		t.Errorf("unmatched %+v, want only /api/admin", u)
 	}
 }
+
+func TestUnmatchedStatusesAddUp(t *testing.T) {
+	// The middleware logs 200 for what the handler answered 500.
+	log := "[perf] GET /x 200 5ms\n GET /x 500 in 6ms\n[perf] GET /x 200 5ms\n GET /x 500 in 6ms\n[perf] GET /x 200 5ms\n"
+	a := New(Options{ByMethod: true})
+	feed(t, a, log)
+	u := a.Summary().Unmatched
+	if u == nil || u.Count != 1 || len(u.Routes) != 1 || u.Routes[0].Status != [6]int{} {
+		t.Errorf("unmatched %+v, want one request on /x with no status claimed", u)
+	}
+}

@@ -20,8 +20,10 @@ type Unmatched struct {
 // UnmatchedRoute is the requests of one route in Unmatched.
 type UnmatchedRoute struct {
 	Key
-	Count  int
-	Status [6]int // by class, as Stats.Status
+	Count int
+	// Status is by class, as Stats.Status; all zero when the statuses of
+	// the two sources do not tell which requests these are.
+	Status [6]int
 }
 
 // unmatched returns what the other source with the most such requests
@@ -77,6 +79,16 @@ func (a *Aggregator) unmatched(p *set) *Unmatched {
 			}
 			if n <= 0 {
 				continue
+			}
+			// The statuses tell which requests were not seen only when
+			// their surplus adds up to n; a middleware that logs 200 for
+			// what the handler answered 500 does not.
+			sum := 0
+			for _, v := range ur.Status {
+				sum += v
+			}
+			if sum != n {
+				ur.Status = [6]int{}
 			}
 			u.Count += n
 			u.Routes = append(u.Routes, ur)

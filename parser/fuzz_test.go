@@ -46,8 +46,8 @@ func FuzzParseLine(f *testing.F) {
 		switch ev.Kind {
 		case KindRequest:
 			r := ev.Request
-			if r.Duration < 0 {
-				t.Errorf("ParseLine(%q): negative duration %v", line, r.Duration)
+			if r.Duration < 0 || r.Duration > MaxDuration {
+				t.Errorf("ParseLine(%q): duration %v out of [0, 24h]", line, r.Duration)
 			}
 			if (r.Route == "" || r.Route[0] != '/') && r.Route != UnknownRoute {
 				t.Errorf("ParseLine(%q): route %q does not start with /", line, r.Route)

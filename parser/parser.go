@@ -25,6 +25,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Options configures a Parser. The zero value reads every source but
@@ -181,8 +182,17 @@ func (p *Parser) parse(line []byte, sc *scratch, ev *Event) error {
 	if err == nil && ev.Kind == KindRequest && !p.reads(ev.Request.Source) {
 		return ErrNoMatch
 	}
+	if err == nil && ev.Kind == KindRequest && ev.Request.Duration > MaxDuration {
+		r := &ev.Request
+		return &SyntaxError{Msg: fmt.Sprintf("request %s %s took %v: over 24h, not a request's time", r.Method, r.Path, r.Duration)}
+	}
 	return err
 }
+
+// MaxDuration is the longest a request line may say a request took: a
+// longer one is malformed (what a client sends may be in the line, and
+// sums of such durations would overflow).
+const MaxDuration = 24 * time.Hour
 
 func (p *Parser) parseAny(line []byte, sc *scratch, ev *Event) error {
 	line = trimRight(line)

@@ -182,6 +182,7 @@ func TestParseLineMalformed(t *testing.T) {
 		{"doc template duration", "HEAD / 200 in Xms", `bad duration "Xms"`},
 		{"no duration", "@repo/web:dev:  GET /api/health 503", "request GET /api/health 503 has no duration"},
 		{"bad unit", " GET /x 200 in 12xs", `bad duration "12xs"`},
+		{"longer than a day", " GET /a 200 in 5000000000s", "request GET /a took 1388888h53m20s: over 24h, not a request's time"},
 	}
 	p, _ := New(Options{})
 	for _, tt := range tests {
