@@ -116,9 +116,10 @@ func runChild(sig *signals, o *options, stdout, stderr io.Writer, hooks followHo
 		<-waited
 	}
 	batchW.Close()
+	var serveErr error // told on stderr as it happened
 	if serveW != nil {
 		serveW.Close()
-		<-served
+		serveErr = <-served
 	}
 	err = <-summary
 	if werr != nil {
@@ -126,8 +127,14 @@ func runChild(sig *signals, o *options, stdout, stderr io.Writer, hooks followHo
 	}
 	var bf buildFailure
 	var in inputError
-	if errors.As(err, &bf) || errors.As(err, &in) || status == 0 {
+	if errors.As(err, &bf) || errors.As(err, &in) {
 		return err // a budget's verdict, or the summary's own failure
+	}
+	if status == 0 {
+		if err == nil && serveErr != nil {
+			return errReported // --serve failed, as -f --serve exits 1
+		}
+		return err
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "reqstats: %v\n", err)

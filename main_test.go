@@ -335,6 +335,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad regression metric", []string{"--regression-metric", "count", "testdata/ci.log"}, 2, "reqstats: --regression-metric must be p50, p95, p99, mean, min or max, not \"count\"\n"},
 		{"since without timestamps", []string{"--since", "2026-01-01T00:00:00Z", plain}, 2, "reqstats: --since: the requests carry no timestamps (reqstats reads them from line prefixes, as GitHub Actions, docker logs -t or ts write them)\n"},
 		{"until relative without timestamps", []string{"--until", "5m", "testdata/dev-server.log"}, 2, "reqstats: --until: the input has no timestamps to count back from\n"},
+		{"since relative on a missing file", []string{"--since", "5m", "nope.log"}, 3, "reqstats: open nope.log: no such file or directory\n"},
 		{"since relative on stdin", []string{"--since", "5m", "-"}, 2, "reqstats: --since: a duration counts back from the last timestamp, which needs a file, not standard input; give an RFC 3339 time\n"},
 		{"bad since", []string{"--since", "yesterday", "testdata/ci.log"}, 2, "reqstats: --since: \"yesterday\" is neither an RFC 3339 time (2026-11-28T04:10:00Z) nor a duration before the last timestamp (5m)\n"},
 		{"until before since", []string{"--since", "2026-11-28T04:11:00Z", "--until", "2026-11-28T04:10:00Z", "testdata/ci.log"}, 2, "reqstats: --until 2026-11-28T04:10:00Z is before --since 2026-11-28T04:11:00Z\n"},

@@ -23,6 +23,8 @@ func resolveTimes(ctx context.Context, since, until aggregate.TimeBound, in inpu
 		flag = "--until"
 	}
 	var last time.Time
+	var readErr error // of the inputs that could not be read; the real read reports them
+	read := 0
 	for _, name := range names {
 		if name == input.Stdin {
 			return from, to, usagef("%s: a duration counts back from the last timestamp, which needs a file, not standard input; give an RFC 3339 time", flag)
@@ -30,9 +32,19 @@ func resolveTimes(ctx context.Context, since, until aggregate.TimeBound, in inpu
 		if input.IsFIFO(name) {
 			return from, to, usagef("%s: a duration counts back from the last timestamp, which needs a file, not a FIFO (%s); give an RFC 3339 time", flag, name)
 		}
-		if t := lastTimestamp(ctx, in, name, stdin, p); t.After(last) {
+		t, err := lastTimestamp(ctx, in, name, stdin, p)
+		if err != nil {
+			readErr = err
+			continue
+		}
+		read++
+		if t.After(last) {
 			last = t
 		}
+	}
+	if read == 0 && readErr != nil {
+		// Not "no timestamps": the input is not there to have any.
+		return from, to, inputError{err: readErr}
 	}
 	if last.IsZero() {
 		return from, to, usagef("%s: the input has no timestamps to count back from", flag)
@@ -41,15 +53,16 @@ func resolveTimes(ctx context.Context, since, until aggregate.TimeBound, in inpu
 }
 
 // lastTimestamp returns the latest timestamp of any line of the input
-// named name, or zero; errors are left to the real read.
-func lastTimestamp(ctx context.Context, in input.Options, name string, stdin io.Reader, p *parser.Parser) time.Time {
+// named name, or zero, and the error of a read that could not start or
+// end.
+func lastTimestamp(ctx context.Context, in input.Options, name string, stdin io.Reader, p *parser.Parser) (time.Time, error) {
 	var last time.Time
-	in.ReadContext(ctx, name, stdin, p, func(ev *parser.Event) {
+	_, err := in.ReadContext(ctx, name, stdin, p, func(ev *parser.Event) {
 		if ev.Time.After(last) {
 			last = ev.Time
 		}
 	})
-	return last
+	return last, err
 }
 
 // checkTimed returns an error when --since or --until were given for
