@@ -42,9 +42,9 @@ type State struct {
 	// ageing is set with --window: the counts change as time passes, with
 	// no new line, so every Publish takes a new snapshot.
 	ageing bool
-	lines    int
-	files    map[string]int // lines read per input
-	order    []string       // inputs in order of first line
+	lines  int
+	files  map[string]int // lines read per input
+	order  []string       // inputs in order of first line
 	// now is when the event being added arrived; lastRequest is when the
 	// last counted request did (wall clock).
 	now, lastRequest time.Time
