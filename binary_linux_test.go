@@ -124,8 +124,11 @@ func TestInterruptBinaryWrapper(t *testing.T) {
 	}
 	defer pr.Close()
 	var errOut bytes.Buffer
+	// Short sleeps: a SIGINT that lands while sh starts a sleep is taken
+	// when that sleep ends (sh runs its trap after the foreground
+	// command), so it must end soon; 300 of them bound the wait.
 	cmd := exec.Command(bin, "--log", "-", "-o", "api", "--", "sh", "-c",
-		"trap 'echo GOT-SIGINT; exit 9' INT; cat "+abs+"; echo READY; sleep 30")
+		"trap 'echo GOT-SIGINT; exit 9' INT; cat "+abs+"; echo READY; for i in $(seq 300); do sleep 0.1; done")
 	cmd.Stdout, cmd.Stderr = pw, &errOut
 	wait := startBinary(t, cmd)
 	pw.Close()
