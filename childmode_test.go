@@ -187,7 +187,7 @@ func TestChildServe(t *testing.T) {
 	ready := make(chan string, 1)
 	var out, errOut watchedBuffer
 	done := make(chan int, 1)
-	args := []string{"--log", filepath.Join(dir, "dev-server.log"), "--serve", "0", "-o", "api", "--", "sh", "-c", "cat " + abs + "; sleep 30"}
+	args := []string{"--log", filepath.Join(dir, "dev-server.log"), "--serve", "0", "-o", "api", "--", "sh", "-c", "cat " + abs + "; exec sleep 30"} // exec: no window in which sleep misses the SIGINT
 	go func() {
 		done <- exit(&errOut, runErr(args, strings.NewReader(""), &out, &errOut, &signals{ctx: ctx}, followHooks{ready: ready}))
 	}()
