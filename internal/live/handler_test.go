@@ -91,7 +91,7 @@ func TestServeMetricsAndHealth(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("/metrics: %d", code)
 	}
-	for _, want := range []string{
+	hasLines(t, "/metrics", body,
 		`reqstats_requests_total{method="GET",route="/api/users/[id]",status_class="2xx"} 1`,
 		`reqstats_requests_total{method="GET",route="/api/users/[id]",status_class="5xx"} 1`,
 		`reqstats_requests_total{method="POST",route="/api/guest/chat",status_class="2xx"} 1`,
@@ -102,11 +102,7 @@ func TestServeMetricsAndHealth(t *testing.T) {
 		"reqstats_lines_read_total 5",
 		"reqstats_malformed_lines_total 0",
 		`reqstats_store_resets_total{tag="middleware"} 1`,
-	} {
-		if !strings.Contains(body, want+"\n") {
-			t.Errorf("/metrics lacks %q", want)
-		}
-	}
+	)
 	if code, body, _ := get(t, h, "/healthz"); code != 200 || body != "ok\n" {
 		t.Errorf("/healthz: %d %q", code, body)
 	}
@@ -297,31 +293,23 @@ func TestServeLost(t *testing.T) {
 	l, prom := liveFrom(t, aggregate.Options{}, serveLog)
 	h := NewHandler(l, prom.Handler(), time.Now)
 	_, body, _ := get(t, h, "/metrics")
-	for _, want := range []string{
+	hasLines(t, "/metrics", body,
 		`reqstats_lost_total{reason="rotated"} 0`,
 		`reqstats_lost_total{reason="truncated"} 0`,
 		`reqstats_lost_total{reason="unreadable"} 0`,
 		`reqstats_lost_bytes_total{reason="rotated"} 0`,
-	} {
-		if !strings.Contains(body, want+"\n") {
-			t.Errorf("/metrics lacks %q", want)
-		}
-	}
+	)
 	l.Lost(follow.LostRotated, 120)
 	l.Lost(follow.LostRotated, 30)
 	l.Lost(follow.LostUnreadable, 0)
 	l.Publish()
 	_, body, _ = get(t, h, "/metrics")
-	for _, want := range []string{
+	hasLines(t, "/metrics", body,
 		`reqstats_lost_total{reason="rotated"} 2`,
 		`reqstats_lost_bytes_total{reason="rotated"} 150`,
 		`reqstats_lost_total{reason="truncated"} 0`,
 		`reqstats_lost_total{reason="unreadable"} 1`,
-	} {
-		if !strings.Contains(body, want+"\n") {
-			t.Errorf("/metrics lacks %q", want)
-		}
-	}
+	)
 	_, body, _ = get(t, h, "/api/performance/metrics?format=full")
 	var full struct {
 		ExportedAt string
@@ -381,5 +369,16 @@ func TestWindowAgesServedAnswers(t *testing.T) {
 	l.Publish()
 	if _, body, _ := get(t, h, "/api/performance/metrics"); !strings.Contains(body, `"totalRequests": 0`) {
 		t.Errorf("the request left the window, the endpoint still counts it:\n%s", body)
+	}
+}
+
+// hasLines reports each of want that is not a whole line of body, the
+// answer at path.
+func hasLines(t *testing.T, path, body string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(body, w+"\n") {
+			t.Errorf("%s lacks %q", path, w)
+		}
 	}
 }
