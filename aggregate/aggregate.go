@@ -193,7 +193,7 @@ type Aggregator struct {
 
 	// compiled is the recent compiled routes, copied into a set when it
 	// starts: its first request of a route compiled before waited too.
-	compiled []compiled
+	compiled pendingList
 	// pendGen counts the compiles added to the sets' pending lists.
 	pendGen uint64
 
@@ -240,7 +240,7 @@ type set struct {
 	slowest    slowHeap   // without a window
 	windowSlow slowWindow // with a window
 
-	pending []compiled // compiled routes whose first request is still to come
+	pending pendingList // compiled routes whose first request is still to come
 
 	first, last time.Time
 	timed       int // requests counted with a timestamp
@@ -256,11 +256,6 @@ type rawKey struct{ method, route string }
 // hot is what a set learned about one rawKey.
 type hot struct {
 	r *route // nil until a request of it is counted
-	// noMatch is the pending generation at which no pending compile of
-	// noMatchFile matched the path: until a compile is added, none will,
-	// and after, only those added since may.
-	noMatch     uint64
-	noMatchFile string
 	// seenStart and seenFile are the server start and input in which a
 	// request of the path was last seen: until either changes, it is not
 	// a route's first request.
@@ -451,29 +446,16 @@ func (a *Aggregator) addCompile(target, file string) {
 	}
 	a.pendGen++
 	p := compiled{ParsePattern(target), file, a.pendGen}
-	a.compiled = addPending(a.compiled, p)
+	a.compiled.add(p)
 	for _, s := range a.setOrder {
-		s.pending = addPending(s.pending, p)
+		s.pending.add(p)
 	}
-}
-
-// addPending adds p to a bounded list of compiled routes.
-func addPending(list []compiled, p compiled) []compiled {
-	for _, q := range list {
-		if q.String() == p.String() && q.file == p.file {
-			return list
-		}
-	}
-	if len(list) == maxPendingCompiles {
-		list = slices.Delete(list, 0, 1)
-	}
-	return append(list, p)
 }
 
 // isCold reports whether rec waited for a compile: its line shows a
-// compile phase of ColdCompile or more, or it is the set's first request
-// of a route since a compile line named it. h remembers that no pending
-// compile matched the path, so most requests skip the matching.
+// compile phase of ColdCompile or more, it is the first request of its
+// route since the server started (see cold.go), or it is the set's first
+// request of a route since a compile line named it.
 func (a *Aggregator) isCold(s *set, h *hot, rec *parser.Record) bool {
 	cold := a.compilePhase(rec)
 	if (h.seenStart != a.starts || h.seenFile != rec.File) && a.devFile(rec) {
@@ -486,25 +468,9 @@ func (a *Aggregator) isCold(s *set, h *hot, rec *parser.Record) bool {
 	if a.waitedForCompile(s, rec) {
 		cold = true
 	}
-	if len(s.pending) == 0 || h.noMatch == a.pendGen && h.noMatchFile == rec.File {
-		return cold
+	if s.pending.take(rec.Route, rec.File) {
+		return true
 	}
-	// The pending list is in the order compiles were added; those added
-	// by the time no compile matched this path still do not.
-	from := 0
-	if h.noMatchFile == rec.File {
-		from = len(s.pending)
-		for from > 0 && s.pending[from-1].gen > h.noMatch {
-			from--
-		}
-	}
-	for i := from; i < len(s.pending); i++ {
-		if p := s.pending[i]; p.file == rec.File && p.Match(rec.Route) {
-			s.pending = slices.Delete(s.pending, i, i+1)
-			return true
-		}
-	}
-	h.noMatch, h.noMatchFile = a.pendGen, rec.File
 	return cold
 }
 
@@ -515,7 +481,7 @@ func (a *Aggregator) set(source string) *set {
 	}
 	s := a.sets[source]
 	if s == nil {
-		s = &set{source: source, routes: make(map[Key]*route), pending: slices.Clone(a.compiled), hot: make(map[rawKey]*hot)}
+		s = &set{source: source, routes: make(map[Key]*route), pending: a.compiled.clone(), hot: make(map[rawKey]*hot)}
 		a.sets[source] = s
 		a.setOrder = append(a.setOrder, s)
 	}
