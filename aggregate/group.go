@@ -130,32 +130,41 @@ func isUUID(s string) bool {
 
 // collapseIDs returns route with each id-like segment replaced by IDSegment.
 func collapseIDs(route string) string {
-	// Most routes have no id: check before building a new string.
-	found := false
-	for seg := range strings.SplitSeq(route, "/") {
-		if isID(seg) {
-			found = true
-			break
-		}
-	}
-	if !found {
+	b, ok := appendCollapsed(nil, route)
+	if !ok {
 		return route
 	}
-	var b strings.Builder // one allocation, where Split and Join make two
-	b.Grow(len(route) + len(IDSegment))
-	for i, seg := 0, ""; ; i++ {
-		seg, route, found = strings.Cut(route, "/")
-		if i > 0 {
-			b.WriteByte('/')
-		}
+	return string(b)
+}
+
+// appendCollapsed appends route to b with each id-like segment replaced
+// by IDSegment, and reports whether it had one; if not, it appends
+// nothing.
+func appendCollapsed(b []byte, route string) ([]byte, bool) {
+	start, found := len(b), false
+	for rest := route; ; {
+		seg, after, more := strings.Cut(rest, "/")
 		if isID(seg) {
-			seg = IDSegment
+			if !found {
+				found = true
+				b = append(b, route[:len(route)-len(rest)]...)
+			}
+			b = append(b, IDSegment...)
+		} else if found {
+			b = append(b, seg...)
 		}
-		b.WriteString(seg)
-		if !found {
-			return b.String()
+		if !more {
+			break
 		}
+		if found {
+			b = append(b, '/')
+		}
+		rest = after
 	}
+	if !found {
+		return b[:start], false
+	}
+	return b, true
 }
 
 // grouper maps request routes to grouped routes, remembering recent
@@ -165,6 +174,10 @@ type grouper struct {
 	routes   []Pattern // the app's routes, in SortPatterns order
 	rules    []Rule
 	cache    map[string]string
+	// collapsed holds the routes collapseIDs made, so that a path with a
+	// new id gives the string of its route made before.
+	collapsed map[string]string
+	buf       []byte
 }
 
 const grouperCacheSize = 1 << 12
@@ -182,7 +195,7 @@ func (g *grouper) group(route string) string {
 			r = rule.Pattern.ReplaceAllString(r, rule.Replacement)
 		}
 		if g.grouping == GroupAuto {
-			r = collapseIDs(r)
+			r = g.collapse(r)
 		}
 	}
 	if g.cache == nil {
@@ -190,6 +203,26 @@ func (g *grouper) group(route string) string {
 	}
 	if len(g.cache) < grouperCacheSize {
 		g.cache[route] = r
+	}
+	return r
+}
+
+// collapse is collapseIDs, giving the same string for the same route.
+func (g *grouper) collapse(route string) string {
+	b, ok := appendCollapsed(g.buf[:0], route)
+	g.buf = b
+	if !ok {
+		return route
+	}
+	if r, ok := g.collapsed[string(b)]; ok {
+		return r
+	}
+	r := string(b)
+	if g.collapsed == nil {
+		g.collapsed = make(map[string]string)
+	}
+	if len(g.collapsed) < grouperCacheSize {
+		g.collapsed[r] = r
 	}
 	return r
 }
