@@ -296,9 +296,9 @@ func benchProfile(cfg config, profile, file, bin string, built bool) (outcome, e
 	if err := gen.Run(); err != nil {
 		return o, fmt.Errorf("generate: %w", err)
 	}
-	m, err := ensureLog(file, profile, cfg.size, cfg.seed)
-	if err != nil {
-		return o, err
+	m := loadMeta(file, profile, cfg.size, cfg.seed)
+	if m == nil {
+		return o, fmt.Errorf("generate: no matching sidecar %s.meta.json", file)
 	}
 	fmt.Printf("log: %s  %d bytes  %d lines  %d requests (%.1f%%)  %d compile/status lines (%.1f%%)  %d slow  %d long lines (max %d B)  %d CRLF\n",
 		file, m.Stats.Bytes, m.Stats.Lines, m.Stats.Requests, pct(m.Stats.Requests, m.Stats.Lines),
@@ -406,17 +406,28 @@ func benchProfile(cfg config, profile, file, bin string, built bool) (outcome, e
 	return o, nil
 }
 
+// loadMeta returns the sidecar of file if it describes file as generated
+// by this generator and sidecar format with these options, else nil.
+func loadMeta(file, profile string, size, seed int64) *meta {
+	b, err := os.ReadFile(file + ".meta.json")
+	if err != nil {
+		return nil
+	}
+	var m meta
+	fi, ferr := os.Stat(file)
+	if json.Unmarshal(b, &m) == nil && ferr == nil && m.Format == metaFormat && m.Generator == genlog.Version &&
+		m.Profile == profile && m.Seed == seed && m.Size == size && fi.Size() == m.Stats.Bytes {
+		return &m
+	}
+	return nil
+}
+
 // ensureLog reuses file if its sidecar matches, else generates it.
 func ensureLog(file, profile string, size, seed int64) (*meta, error) {
 	side := file + ".meta.json"
-	if b, err := os.ReadFile(side); err == nil {
-		var m meta
-		fi, ferr := os.Stat(file)
-		if json.Unmarshal(b, &m) == nil && ferr == nil && m.Format == metaFormat && m.Generator == genlog.Version &&
-			m.Profile == profile && m.Seed == seed && m.Size == size && fi.Size() == m.Stats.Bytes {
-			fmt.Printf("reusing %s (sidecar %s matches %s profile=%s seed=%d size=%d)\n", file, side, m.Generator, profile, seed, size)
-			return &m, nil
-		}
+	if m := loadMeta(file, profile, size, seed); m != nil {
+		fmt.Printf("reusing %s (sidecar %s matches %s profile=%s seed=%d size=%d)\n", file, side, m.Generator, profile, seed, size)
+		return m, nil
 	}
 	fmt.Printf("generating %s: genlog.Generate(Options{Seed: %d, Size: %d, Profile: %q}) [%s]\n", file, seed, size, profile, genlog.Version)
 	os.Remove(side)
