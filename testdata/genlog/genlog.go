@@ -10,8 +10,13 @@
 // Every line shape is copied from the real examples in
 // ../shared/samples/formats, beside the repository.
 //
-// The same Options (Seed, Size and fractions) always produce byte-identical
-// output on a given platform. Stats and the OnRequest callback report exactly
+// Options.Profile chooses what the log imitates: the mix above (the
+// default), or ProfileDev, the hard case for an aggregator: one long
+// coloured dev session, dense with compile lines and with ids in most
+// request paths.
+//
+// The same Options (Seed, Size, Profile and fractions) always produce
+// byte-identical output on a given platform. Stats and the OnRequest callback report exactly
 // what was written, so a parser can be checked against them.
 package genlog
 
@@ -27,8 +32,37 @@ import (
 )
 
 // Version identifies the generator's output. It changes whenever the same
-// Options would produce different bytes, so cached logs can be invalidated.
+// Options (of any Profile) would produce different bytes, so cached logs can
+// be invalidated.
 const Version = "genlog-1"
+
+// Profiles accepted by Options.Profile ("" means ProfileMixed).
+const (
+	// ProfileMixed is the default: the mix of versions, tools, prefixes and
+	// line kinds described in the package doc, about 30% request lines.
+	ProfileMixed = "mixed"
+	// ProfileDev is the hard case of a long `next dev` session for an
+	// aggregator:
+	//   - every run is coloured with ANSI SGR codes, as `next dev` prints in
+	//     a terminal (ANSIFrac is not used), and runs are long (20k–400k
+	//     lines between restarts);
+	//   - about one line in seven is a compile line ("○ Compiling
+	//     /api/users/[id] ...", "✓ Compiled /api/users/[id] in 1.2s (413
+	//     modules)", "✓ Compiled in 143ms" after an edit, in each version's
+	//     shape; webpack in 40% of the 16.x runs), naming the route a request
+	//     is about to wait for, or one of about 120 route templates
+	//     requested later or never, or Next's own /middleware, /_not-found,
+	//     /_error and /instrumentation;
+	//   - most request paths carry ids: numbers, UUIDs, long hex, slugs,
+	//     prefixed tokens ("cus_…"), nanoids, cuids, dates and catch-all
+	//     segments, so a GB holds millions of distinct paths;
+	//   - requests are 45% of the lines by default (RequestFrac); the other
+	//     line kinds of the mix stay.
+	ProfileDev = "dev"
+)
+
+// Profiles lists the values accepted by Options.Profile, the default first.
+var Profiles = []string{ProfileMixed, ProfileDev}
 
 // Families lists the version families accepted by Options.Versions.
 var Families = []string{"13.4", "14", "15", "16.0", "16.1", "16.2", "16.3"}
@@ -45,8 +79,14 @@ type Options struct {
 	// first line boundary at or after Size. Size <= 0 writes nothing.
 	Size int64
 
+	// Profile selects what the log imitates: "" or ProfileMixed (the
+	// default), or ProfileDev. The defaults documented on the other fields
+	// are ProfileMixed's; ProfileDev documents where it differs.
+	Profile string
+
 	// RequestFrac is the target share of lines that are Next request lines
-	// (default 0.30). Bursts make the local share vary around it.
+	// (default 0.30, 0.45 with ProfileDev). Bursts make the local share vary
+	// around it.
 	RequestFrac float64
 	// PrefixFrac is the share of dev-server runs (and so, roughly, of lines)
 	// that carry a tool prefix: GitHub Actions timestamps, docker compose,
@@ -54,7 +94,7 @@ type Options struct {
 	PrefixFrac float64
 	// ANSIFrac is the share of runs printed with colours: coloured status
 	// codes, dim breakdowns and bold glyphs; a third of those lost the ESC
-	// byte (default 0.15).
+	// byte (default 0.15; ProfileDev colours every run, with the ESC).
 	ANSIFrac float64
 	// CRLFFrac is the per-line chance of a "\r\n" ending; one in ten of those
 	// is "\r\r\n" (default 0.01).
@@ -377,6 +417,14 @@ type gen struct {
 	noiseP  picker
 	routeP  picker
 	rq      reqScratch
+	dev     bool    // Profile "dev"
+	routes  []route // the route table: routes, or devRoutes for "dev"
+	cdebt   float64 // "dev": compile lines owed to reach devCompileFrac
+
+	// pMiddleware and pMetric are the chances, in a session with the
+	// performance logger, of middleware lines before a request and of a
+	// METRIC RECORDED line after it.
+	pMiddleware, pMetric float64
 }
 
 // defaultFrac resolves a fraction option: 0 means def, negative means off.
@@ -393,6 +441,17 @@ func defaultFrac(v, def float64) float64 {
 // newGen validates opts and prepares a generator writing to w.
 func newGen(w io.Writer, opts Options) (*gen, error) {
 	o := opts
+	dev := false
+	switch o.Profile {
+	case "", ProfileMixed:
+	case ProfileDev:
+		dev = true
+	default:
+		return nil, fmt.Errorf("genlog: unknown profile %q (want one of %v)", o.Profile, Profiles)
+	}
+	if dev {
+		o.RequestFrac = defaultFrac(o.RequestFrac, 0.45)
+	}
 	o.RequestFrac = defaultFrac(o.RequestFrac, 0.30)
 	if o.RequestFrac <= 0 || o.RequestFrac > 0.95 {
 		return nil, errors.New("genlog: RequestFrac must be in (0, 0.95]")
@@ -425,13 +484,24 @@ func newGen(w io.Writer, opts Options) (*gen, error) {
 		w:       w,
 		buf:     make([]byte, 0, flushAt+flushAt/4),
 		r:       newRNG(opts.Seed),
-		cold:    make([]bool, len(routes)),
 		secLast: -1,
+		dev:     dev,
+
+		pMiddleware: 0.4,
+		pMetric:     0.85,
+	}
+	if dev { // every run has the logger, but it says less
+		g.pMiddleware, g.pMetric = 0.05, 0.05
 	}
 	g.now = time.Date(2025, 11, 6, 10, 0, 0, 0, time.UTC).UnixNano() + int64(g.r.intn(200*24*3600))*1e9
-	rw := make([]int, len(routes))
-	for i := range routes {
-		rw[i] = routes[i].weight
+	g.routes = routes
+	if o.Profile == ProfileDev {
+		g.routes = devRoutes
+	}
+	g.cold = make([]bool, len(g.routes))
+	rw := make([]int, len(g.routes))
+	for i := range g.routes {
+		rw[i] = g.routes[i].weight
 	}
 	g.routeP = newPicker(rw...)
 	g.noiseP = newPicker(noiseWeights[:]...)
@@ -446,6 +516,10 @@ func (g *gen) run() (Stats, error) {
 	for !g.done {
 		if g.s.left <= 0 {
 			g.startSession()
+			continue
+		}
+		if g.dev {
+			g.burstDev()
 			continue
 		}
 		g.burst()
@@ -816,26 +890,33 @@ func (g *gen) startSession() {
 	s := &g.s
 	s.fam = g.famPick.pick(&g.r)
 	s.version = g.r.pickStr(famVersions[s.fam])
-	switch s.fam {
-	case f134:
+	switch {
+	case s.fam == f134:
 		s.turbo = false
-	case f14:
+	case s.fam == f14:
 		s.turbo = g.r.chance(0.1)
-	case f15:
+	case s.fam == f15:
 		s.turbo = g.r.chance(0.5)
+	case g.dev: // webpack names what it compiled; a big app often keeps it
+		s.turbo = g.r.chance(0.6)
 	default:
 		s.turbo = g.r.chance(0.9)
 	}
 	s.left = g.r.logUniform(300, 40000)
+	if g.dev {
+		s.left = g.r.logUniform(20_000, 400_000)
+	}
 	g.pickPrefixes()
-	if g.r.chance(g.o.ANSIFrac) {
+	if g.dev {
+		s.color = 1
+	} else if g.r.chance(g.o.ANSIFrac) {
 		s.color = 1
 		if g.r.intn(3) == 0 {
 			s.color = 2
 		}
 	}
 	s.proxy = s.fam >= f160 && g.r.chance(0.5)
-	s.metrics = g.r.chance(0.25)
+	s.metrics = g.r.chance(0.25) || g.dev
 	s.prisma = g.r.chance(0.6)
 	s.api = g.r.chance(0.5) || s.side.lit1 == "[api] "
 	s.fullURL = g.r.chance(0.3)
@@ -1044,7 +1125,7 @@ func (g *gen) burst() {
 func (g *gen) pickRoute() int {
 	for {
 		i := g.routeP.pick(&g.r)
-		if routes[i].webpackOnly && g.s.turbo {
+		if g.routes[i].webpackOnly && g.s.turbo {
 			continue
 		}
 		return i
@@ -1182,7 +1263,8 @@ type route struct {
 	compiles    bool
 	webpackOnly bool
 	dynamic     bool
-	internal    bool // Next's own endpoint (/_next/**, /__nextjs**)
+	internal    bool   // Next's own endpoint (/_next/**, /__nextjs**)
+	ids         string // ProfileDev: the id kind of each [param] (see pIDs)
 	methods     []methodSpec
 	path        func(g *gen, b []byte, rt *route, method string) []byte
 }
@@ -1534,7 +1616,7 @@ func (g *gen) request(idx int, fail bool) {
 		return
 	}
 	s := &g.s
-	rt := &routes[idx]
+	rt := &g.routes[idx]
 	ms := rt.pickMethod(&g.r)
 	status := ms.pickStatus(&g.r)
 	if fail {
@@ -1543,7 +1625,7 @@ func (g *gen) request(idx int, fail bool) {
 	g.rq.path = rt.path(g, g.rq.path[:0], rt, ms.m)
 	path := g.rq.path
 
-	if s.metrics && g.r.chance(0.4) {
+	if s.metrics && g.r.chance(g.pMiddleware) {
 		b := g.begin()
 		b = append(b, "[middleware] === MIDDLEWARE EXECUTING === "...)
 		b = append(b, path...)
@@ -1615,7 +1697,7 @@ func (g *gen) request(idx int, fail bool) {
 	if s.fam >= f160 && ms.m == "POST" && rt.page && g.r.chance(0.7) {
 		g.action()
 	}
-	if s.metrics && rt.compiles && g.r.chance(0.85) {
+	if s.metrics && rt.compiles && g.r.chance(g.pMetric) {
 		g.metricLine()
 		if ns > 2e9 && g.r.chance(0.8) {
 			g.slowLog(ms.m, path, ns)
@@ -1768,8 +1850,26 @@ func (g *gen) record(b []byte, rt *route, method string, status int, ns int64, c
 // time in µs.
 func (g *gen) compile(rt *route) int64 {
 	s := &g.s
+	ms := g.compileMS()
+	name := rt.tmpl
+	if !rt.page && s.fam >= f14 && s.fam <= f15 && g.r.chance(0.15) {
+		name += "/route"
+	}
+	sfx := "/route" // 13.4 names the file it built
+	if rt.page {
+		sfx = "/page"
+		if name == "/" {
+			sfx = "page"
+		}
+	}
+	g.compileLines(name, sfx, ms)
+	return ms*1000 + int64(g.r.intn(1000))
+}
+
+// compileMS draws a compile time in ms for the session's bundler.
+func (g *gen) compileMS() int64 {
 	var ms int64
-	if s.turbo {
+	if g.s.turbo {
 		ms = int64(g.r.logn(1200, 0.9))
 	} else {
 		ms = int64(g.r.logn(2500, 0.8))
@@ -1777,24 +1877,19 @@ func (g *gen) compile(rt *route) int64 {
 	if g.r.chance(0.01) {
 		ms *= int64(g.r.between(5, 30))
 	}
-	ms = min(max(ms, 40), 110_000)
-	name := rt.tmpl
-	if !rt.page && s.fam >= f14 && s.fam <= f15 && g.r.chance(0.15) {
-		name += "/route"
-	}
+	return min(max(ms, 40), 110_000)
+}
+
+// compileLines writes the lines the session's version prints for a compile
+// of name taking ms: 13.4 appends sfx134 to name ("/page", "/route").
+func (g *gen) compileLines(name, sfx134 string, ms int64) {
+	s := &g.s
 	switch {
 	case s.fam == f134:
 		b := g.begin()
 		b = append(b, "- wait compiling "...)
 		b = append(b, name...)
-		if rt.page {
-			if name != "/" {
-				b = append(b, '/')
-			}
-			b = append(b, "page"...)
-		} else {
-			b = append(b, "/route"...)
-		}
+		b = append(b, sfx134...)
 		b = append(b, " (client and server)..."...)
 		g.end(b, &g.st.Compile)
 		b = g.begin()
@@ -1845,7 +1940,6 @@ func (g *gen) compile(rt *route) int64 {
 			g.end(b, &g.st.Compile)
 		}
 	}
-	return ms*1000 + int64(g.r.intn(1000))
 }
 
 var fetchBases = []string{
@@ -2296,7 +2390,7 @@ func (g *gen) tmpl(b []byte, t string) []byte {
 		case 'e':
 			b = append(append(b, g.r.pickStr(words)...), "@example.com"...)
 		case 'p':
-			rt := &routes[g.pickRoute()]
+			rt := &g.routes[g.pickRoute()]
 			b = rt.path(g, b, rt, "GET")
 		case 't':
 			b = g.appendISOms(b)

@@ -245,58 +245,66 @@ func TestStatsConsistent(t *testing.T) {
 // regexes and checks that exactly the request lines match, in the order and
 // with the values OnRequest and Collect reported.
 func TestRequestLinesMatchReference(t *testing.T) {
-	for _, fam := range append([]string{""}, Families...) {
-		name := fam
-		if name == "" {
-			name = "all"
+	for _, prof := range Profiles {
+		for _, fam := range append([]string{""}, Families...) {
+			name := fam
+			if name == "" {
+				name = "all"
+			}
+			t.Run(prof+"/"+name, func(t *testing.T) {
+				testRequestLines(t, prof, fam)
+			})
 		}
-		t.Run(name, func(t *testing.T) {
-			o := Options{Seed: 11, Size: 2 << 20}
-			if fam != "" {
-				o.Versions = []string{fam}
-			} else {
-				o.Size = 8 << 20
+	}
+}
+
+// testRequestLines is TestRequestLinesMatchReference for one profile and
+// one version family ("" for all).
+func testRequestLines(t *testing.T, prof, fam string) {
+	o := Options{Seed: 11, Size: 2 << 20, Profile: prof}
+	if fam != "" {
+		o.Versions = []string{fam}
+	} else {
+		o.Size = 8 << 20
+	}
+	reqs, st, err := Collect(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, st2 := generate(t, o)
+	if st != st2 {
+		t.Fatalf("Collect and Generate disagree: %+v vs %+v", st, st2)
+	}
+	ls := lines(out)
+	i := 0
+	for n, l := range ls {
+		c := clean(l)
+		m := strictReqRE.FindStringSubmatch(c)
+		loose := looseReqRE.MatchString(c)
+		if (m != nil) != loose {
+			t.Fatalf("line %d: strict=%v loose=%v: %q", n+1, m != nil, loose, l)
+		}
+		if m == nil {
+			if i < len(reqs) && reqs[i].Line == int64(n+1) {
+				t.Fatalf("line %d is request %d (%+v) but does not match: %q", n+1, i, reqs[i], c)
 			}
-			reqs, st, err := Collect(o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out, st2 := generate(t, o)
-			if st != st2 {
-				t.Fatalf("Collect and Generate disagree: %+v vs %+v", st, st2)
-			}
-			ls := lines(out)
-			i := 0
-			for n, l := range ls {
-				c := clean(l)
-				m := strictReqRE.FindStringSubmatch(c)
-				loose := looseReqRE.MatchString(c)
-				if (m != nil) != loose {
-					t.Fatalf("line %d: strict=%v loose=%v: %q", n+1, m != nil, loose, l)
-				}
-				if m == nil {
-					if i < len(reqs) && reqs[i].Line == int64(n+1) {
-						t.Fatalf("line %d is request %d (%+v) but does not match: %q", n+1, i, reqs[i], c)
-					}
-					continue
-				}
-				if i >= len(reqs) {
-					t.Fatalf("line %d matches but generator reported only %d requests: %q", n+1, len(reqs), c)
-				}
-				r := reqs[i]
-				d := parseDur(t, m[4], m[5])
-				if r.Line != int64(n+1) || r.Method != m[1] || r.Path != m[2] || m[3] != itoa(r.Status) || r.Duration != d {
-					t.Fatalf("line %d: parsed %s %s %s %v, generator said %+v\n%q", n+1, m[1], m[2], m[3], d, r, l)
-				}
-				if fam != "" && r.Family != fam {
-					t.Fatalf("line %d: family %s, want %s", n+1, r.Family, fam)
-				}
-				i++
-			}
-			if i != len(reqs) || int64(i) != st.Requests {
-				t.Fatalf("matched %d request lines, generator reported %d (Stats %d)", i, len(reqs), st.Requests)
-			}
-		})
+			continue
+		}
+		if i >= len(reqs) {
+			t.Fatalf("line %d matches but generator reported only %d requests: %q", n+1, len(reqs), c)
+		}
+		r := reqs[i]
+		d := parseDur(t, m[4], m[5])
+		if r.Line != int64(n+1) || r.Method != m[1] || r.Path != m[2] || m[3] != itoa(r.Status) || r.Duration != d {
+			t.Fatalf("line %d: parsed %s %s %s %v, generator said %+v\n%q", n+1, m[1], m[2], m[3], d, r, l)
+		}
+		if fam != "" && r.Family != fam {
+			t.Fatalf("line %d: family %s, want %s", n+1, r.Family, fam)
+		}
+		i++
+	}
+	if i != len(reqs) || int64(i) != st.Requests {
+		t.Fatalf("matched %d request lines, generator reported %d (Stats %d)", i, len(reqs), st.Requests)
 	}
 }
 
@@ -410,14 +418,18 @@ type errWriter struct{}
 // Write implements io.Writer by failing.
 func (errWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
-// BenchmarkGenerate measures generation speed.
+// BenchmarkGenerate measures generation speed of each profile.
 func BenchmarkGenerate(b *testing.B) {
 	const size = 32 << 20
-	b.SetBytes(size)
-	for b.Loop() {
-		if _, err := Generate(discard{}, Options{Seed: 1, Size: size}); err != nil {
-			b.Fatal(err)
-		}
+	for _, prof := range Profiles {
+		b.Run(prof, func(b *testing.B) {
+			b.SetBytes(size)
+			for b.Loop() {
+				if _, err := Generate(discard{}, Options{Seed: 1, Size: size, Profile: prof}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
@@ -426,3 +438,159 @@ type discard struct{}
 
 // Write implements io.Writer by discarding p.
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// compileRE matches a compile line of any version once cleaned: "○ Compiling
+// /x ...", "✓ Compiled /x in 1s", "✓ Compiled in 1s", "- wait compiling",
+// "- event compiled".
+var compileRE = regexp.MustCompile(`^\s*(?:(?:○|✓|â—‹|âœ“) Compil(?:ing|ed) |- wait compiling|- event compiled )`)
+
+// compileTargetRE captures the target a compile line names.
+var compileTargetRE = regexp.MustCompile(`Compil(?:ing|ed) (/\S*)|wait compiling (/\S*)`)
+
+// idLike reports whether a path segment looks like an id: a UUID, or at
+// least four characters with a digit among them (numbers, hex, tokens,
+// dates, user names with numbers).
+func idLike(seg string) bool {
+	if uuidRE.MatchString(seg) {
+		return true
+	}
+	return len(seg) >= 4 && strings.ContainsAny(seg, "0123456789")
+}
+
+var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+// idShare returns the share of paths with an id-like segment (query
+// strings ignored) and the number of distinct paths.
+func idShare(paths []string) (float64, int) {
+	n := 0
+	distinct := map[string]bool{}
+	for _, p := range paths {
+		distinct[p] = true
+		if q := strings.IndexByte(p, '?'); q >= 0 {
+			p = p[:q]
+		}
+		for _, seg := range strings.Split(p, "/") {
+			if idLike(seg) {
+				n++
+				break
+			}
+		}
+	}
+	return float64(n) / float64(len(paths)), len(distinct)
+}
+
+// TestDevDeterministic checks that ProfileDev gives the same bytes for the
+// same options, a prefix for a smaller Size, and output unlike the mix.
+func TestDevDeterministic(t *testing.T) {
+	o := Options{Seed: 42, Size: 3 << 20, Profile: ProfileDev}
+	a, sa := generate(t, o)
+	b, sb := generate(t, o)
+	if !bytes.Equal(a, b) || sa != sb {
+		t.Fatalf("same options gave different output: %x vs %x", sha256.Sum256(a), sha256.Sum256(b))
+	}
+	n := 0
+	o.OnRequest = func(string, string, int, time.Duration) { n++ }
+	if c, _ := generate(t, o); !bytes.Equal(a, c) {
+		t.Fatal("setting OnRequest changed the output")
+	}
+	if int64(n) != sa.Requests {
+		t.Fatalf("OnRequest called %d times, Stats.Requests = %d", n, sa.Requests)
+	}
+	if small, _ := generate(t, Options{Seed: 42, Size: 1 << 20, Profile: ProfileDev}); !bytes.HasPrefix(a, small) {
+		t.Fatal("smaller Size is not a prefix of the larger output")
+	}
+	if d, _ := generate(t, Options{Seed: 43, Size: 3 << 20, Profile: ProfileDev}); bytes.Equal(a, d) {
+		t.Fatal("different seeds gave the same output")
+	}
+	mixed, _ := generate(t, Options{Seed: 42, Size: 3 << 20})
+	if def, _ := generate(t, Options{Seed: 42, Size: 3 << 20, Profile: ProfileMixed}); !bytes.Equal(mixed, def) {
+		t.Fatal(`Profile "mixed" differs from the default`)
+	}
+	if bytes.Equal(a, mixed) {
+		t.Fatal(`Profile "dev" gave the default output`)
+	}
+	if _, err := Generate(&bytes.Buffer{}, Options{Size: 10, Profile: "prod"}); err == nil {
+		t.Error("unknown profile accepted")
+	}
+}
+
+// TestDevShares recounts a ProfileDev log and checks what the profile
+// promises: Stats exact, 40–50% requests, about one compile line in seven
+// naming many targets, ids in most request paths and ANSI colour on every
+// request line.
+func TestDevShares(t *testing.T) {
+	o := Options{Seed: 5, Size: 8 << 20, Profile: ProfileDev}
+	var paths []string
+	o.OnRequest = func(_, p string, _ int, _ time.Duration) { paths = append(paths, p) }
+	out, st := generate(t, o)
+	ls := lines(out)
+	if int64(len(out)) != st.Bytes || int64(len(ls)) != st.Lines {
+		t.Fatalf("bytes/lines: output %d/%d, Stats %d/%d", len(out), len(ls), st.Bytes, st.Lines)
+	}
+	if sum := st.Requests + st.Fetch + st.Compile + st.Metric + st.JSON + st.Noise; sum != st.Lines {
+		t.Fatalf("kinds add up to %d, Lines = %d (%+v)", sum, st.Lines, st)
+	}
+	var reqs, plain, compiles, metric int64
+	targets := map[string]bool{}
+	for _, l := range ls {
+		c := clean(l)
+		if strictReqRE.MatchString(c) {
+			reqs++
+			if !bytes.Contains(l, []byte("\x1b[")) {
+				plain++
+			}
+			continue
+		}
+		if metricRE.Match(l) {
+			metric++
+		}
+		if compileRE.MatchString(c) {
+			compiles++
+			if m := compileTargetRE.FindStringSubmatch(c); m != nil {
+				targets[m[1]+m[2]] = true
+			}
+		}
+	}
+	if reqs != st.Requests || int64(len(paths)) != st.Requests {
+		t.Errorf("%d request lines in the output, %d OnRequest calls, Stats.Requests = %d", reqs, len(paths), st.Requests)
+	}
+	if plain != 0 {
+		t.Errorf("%d of %d request lines without an ANSI code", plain, reqs)
+	}
+	if metric != st.Metric || metric == 0 {
+		t.Errorf("%d METRIC RECORDED lines in the output, Stats.Metric = %d", metric, st.Metric)
+	}
+	reqFrac := float64(st.Requests) / float64(st.Lines)
+	compFrac := float64(compiles) / float64(st.Lines)
+	ids, distinct := idShare(paths)
+	t.Logf("%+v\nrequests %.3f, compile lines %.3f (Stats.Compile %.3f), %d targets, id share %.3f, %d distinct paths",
+		st, reqFrac, compFrac, float64(st.Compile)/float64(st.Lines), len(targets), ids, distinct)
+	if reqFrac < 0.40 || reqFrac > 0.50 {
+		t.Errorf("request share %.3f, want 0.40–0.50", reqFrac)
+	}
+	if compFrac < 0.11 || compFrac > 0.18 {
+		t.Errorf("compile line share %.3f, want 0.11–0.18 (about one in seven)", compFrac)
+	}
+	if len(targets) < 60 {
+		t.Errorf("compile lines name %d targets, want at least 60", len(targets))
+	}
+	for _, want := range []string{"/middleware", "/_not-found", "/_error", "/instrumentation", "/docs/[...slug]", "/blog/[slug]"} {
+		if !targets[want] {
+			t.Errorf("no compile line names %s", want)
+		}
+	}
+	if ids < 0.65 { // slugs come on top
+		t.Errorf("%.3f of request paths have an id-like segment, want at least 0.65", ids)
+	}
+	if distinct < len(paths)/2 {
+		t.Errorf("%d distinct paths among %d requests, want at least half distinct", distinct, len(paths))
+	}
+	// The mix, for contrast: fewer ids, fewer compiles.
+	var mixed []string
+	_, mst := generate(t, Options{Seed: 5, Size: 8 << 20, OnRequest: func(_, p string, _ int, _ time.Duration) { mixed = append(mixed, p) }})
+	mids, _ := idShare(mixed)
+	t.Logf("the mix: id share %.3f, compile share %.3f", mids, float64(mst.Compile)/float64(mst.Lines))
+	if mids >= ids || float64(mst.Compile)/float64(mst.Lines) >= compFrac {
+		t.Errorf("the mix has id share %.3f and compile share %.3f, not below the dev profile's", mids, float64(mst.Compile)/float64(mst.Lines))
+	}
+}
