@@ -53,7 +53,9 @@ func runBatch(ctx context.Context, o *options, names []string, stdin io.Reader, 
 	}
 	agg := aggregate.New(aggOpts)
 	w := &report.Warnings{W: stderr, Max: maxWarnings}
-	rd := &batchReader{ctx: ctx, in: o.input, stdin: stdin, stdinName: stdinName, p: p, w: w, tl: tl}
+	in := o.input
+	in.Derive = agg.Deriver // the parse workers group the paths
+	rd := &batchReader{ctx: ctx, in: in, stdin: stdin, stdinName: stdinName, p: p, w: w, tl: tl}
 	unread := 0 // inputs that could not be read
 	var byFile []*aggregate.Summary
 	for _, name := range input.FIFOsLast(names) {

@@ -182,9 +182,9 @@ const maxPendingCompiles = 64
 // Aggregator accumulates events. It is not safe for concurrent use.
 type Aggregator struct {
 	opts     Options
-	grouper  grouper
-	excludes []Glob
-	excluded []int // per excludes entry; the last counts include misses
+	rules    *rules   // how requests are grouped and left out
+	own      *deriver // derives what the Scanner did not (see derive.go)
+	excluded []int    // per rules.excludes entry; the last counts include misses
 
 	// One set of statistics per source, in order of first appearance.
 	sets     map[string]*set
@@ -233,9 +233,11 @@ type set struct {
 	total        counts
 	warm         counts
 
-	// hot maps a request's method and path to what resolving them found
-	// last time: a log repeats the same paths over and over.
-	hot map[rawKey]*hot
+	// hot maps a request's grouped route (and method) to what counting
+	// its requests found last time: its route, and whether the first
+	// request was seen.
+	hot  map[Key]*hot
+	seen map[Key]*seen // by path
 
 	slowest    slowHeap   // without a window
 	windowSlow slowWindow // with a window
@@ -249,21 +251,27 @@ type set struct {
 	gone   int // routes in order that are gone
 }
 
-// rawKey is a request's method (empty unless routes are split by method)
-// and its path as printed, without the query string.
-type rawKey struct{ method, route string }
-
-// hot is what a set learned about one rawKey.
+// hot is what a set learned about the requests of one Key.
 type hot struct {
 	r *route // nil until a request of it is counted
-	// seenStart and seenFile are the server start and input in which a
-	// request of the path was last seen: until either changes, it is not
-	// a route's first request.
-	seenStart int
-	seenFile  string
+	// judgedStart, judgedFile and judgedFirst are the last server start,
+	// input and route that set.firstOfRoute was asked about for the
+	// Key: asked again, it would say false.
+	judgedStart int
+	judgedFile  string
+	judgedFirst string
 }
 
-// maxHot bounds a set's hot map.
+// seen is the server start and input in which a request of one path (its
+// Key before grouping) was last seen: a route's first request is judged
+// on the first request of each path after a start (see isCold).
+type seen struct {
+	start int
+	file  string
+}
+
+// maxHot bounds a set's hot and seen maps. Once full, routes and paths
+// met for the first time are resolved without being remembered.
 const maxHot = 1 << 12
 
 // route is the running state of one route.
@@ -328,7 +336,6 @@ func New(opts Options) *Aggregator {
 	}
 	a := &Aggregator{
 		opts:     opts,
-		grouper:  grouper{grouping: opts.Grouping, rules: opts.Rules, routes: slices.Clone(opts.Routes)},
 		sets:     make(map[string]*set),
 		storeIdx: make(map[string]int),
 		stores:   make(map[string]*storeTracker),
@@ -339,12 +346,14 @@ func New(opts Options) *Aggregator {
 		nextRoom:  nextRoom,
 		otherRoom: otherRoom,
 	}
-	SortPatterns(a.grouper.routes)
-	a.excludes = append(a.excludes, opts.Exclude...)
+	r := &rules{grouping: opts.Grouping, routes: slices.Clone(opts.Routes), rewrites: opts.Rules, include: opts.Include}
+	SortPatterns(r.routes)
+	r.excludes = append(r.excludes, opts.Exclude...)
 	if !opts.KeepInternal {
-		a.excludes = append(a.excludes, DefaultExcludes...)
+		r.excludes = append(r.excludes, DefaultExcludes...)
 	}
-	a.excluded = make([]int, len(a.excludes)+1)
+	a.rules, a.own = r, newDeriver(r)
+	a.excluded = make([]int, len(r.excludes)+1)
 	return a
 }
 
@@ -456,13 +465,16 @@ func (a *Aggregator) addCompile(target, file string) {
 // compile phase of ColdCompile or more, it is the first request of its
 // route since the server started (see cold.go), or it is the set's first
 // request of a route since a compile line named it.
-func (a *Aggregator) isCold(s *set, h *hot, rec *parser.Record) bool {
+func (a *Aggregator) isCold(s *set, h *hot, sn *seen, rec *parser.Record, first string) bool {
 	cold := a.compilePhase(rec)
-	if (h.seenStart != a.starts || h.seenFile != rec.File) && a.devFile(rec) {
-		h.seenStart, h.seenFile = a.starts, rec.File
-		// Next 16's phases say where the time went: they decide alone.
-		if s.firstOfRoute(a.firstKey(rec), rec.File, a.starts) && rec.Duration >= a.opts.ColdCompile && len(rec.Phases) == 0 {
-			cold = true
+	if (sn.start != a.starts || sn.file != rec.File) && a.devFile(rec) {
+		sn.start, sn.file = a.starts, rec.File
+		if h.judgedStart != a.starts || h.judgedFile != rec.File || h.judgedFirst != first {
+			h.judgedStart, h.judgedFile, h.judgedFirst = a.starts, rec.File, first
+			// Next 16's phases say where the time went: they decide alone.
+			if s.firstOfRoute(first, rec.File, a.starts) && rec.Duration >= a.opts.ColdCompile && len(rec.Phases) == 0 {
+				cold = true
+			}
 		}
 	}
 	if a.waitedForCompile(s, rec) {
@@ -481,34 +493,11 @@ func (a *Aggregator) set(source string) *set {
 	}
 	s := a.sets[source]
 	if s == nil {
-		s = &set{source: source, routes: make(map[Key]*route), pending: a.compiled.clone(), hot: make(map[rawKey]*hot)}
+		s = &set{source: source, routes: make(map[Key]*route), pending: a.compiled.clone(), hot: make(map[Key]*hot), seen: make(map[Key]*seen)}
 		a.sets[source] = s
 		a.setOrder = append(a.setOrder, s)
 	}
 	return s
-}
-
-// exclude reports whether a path is left out, and counts it.
-func (a *Aggregator) exclude(path string) bool {
-	i := a.excludedBy(path)
-	if i > 0 {
-		a.excluded[i-1]++
-	}
-	return i > 0
-}
-
-// excludedBy returns the index+1 of the pattern that leaves path out (the
-// last index for an --include miss), or 0.
-func (a *Aggregator) excludedBy(path string) int {
-	if len(a.opts.Include) > 0 && !slices.ContainsFunc(a.opts.Include, func(g Glob) bool { return g.Match(path) }) {
-		return len(a.excludes) + 1
-	}
-	for i, g := range a.excludes {
-		if g.Match(path) {
-			return i + 1
-		}
-	}
-	return 0
 }
 
 // outside reports whether rec is outside [Since, Until], and counts it.
@@ -535,22 +524,40 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 		a.input.Timed++
 	}
 	s := a.set(a.sourceName(rec))
-	rk := rawKey{route: rec.Route}
-	if a.opts.ByMethod {
-		rk.method = rec.Method
+	d := rec.Derived
+	if d.By != a.rules {
+		d = a.own.derive(rec)
 	}
-	h := s.hot[rk]
+	k, path := Key{Route: d.Route}, Key{Route: rec.Route}
+	if a.opts.ByMethod {
+		k.Method, path.Method = rec.Method, rec.Method
+	}
+	h := s.hot[k]
 	if h == nil {
-		// Once the map is full, paths seen for the first time (most of
-		// them ids) are resolved without being remembered.
 		h = &hot{}
 		if len(s.hot) < maxHot {
-			s.hot[rk] = h
+			s.hot[k] = h
+		}
+	}
+	var notKept seen // on the stack
+	sn := s.seen[path]
+	if sn == nil {
+		sn = &notKept
+		if len(s.seen) < maxHot {
+			kept := &seen{}
+			s.seen[path] = kept
+			sn = kept
 		}
 	}
 	// A request left out still took the compile it waited for.
-	cold := a.isCold(s, h, rec)
-	if a.outside(rec) || a.exclude(rec.Route) {
+	cold := a.isCold(s, h, sn, rec, d.First)
+	if a.outside(rec) {
+		f.Excluded++
+		a.input.Excluded++
+		return
+	}
+	if d.Index > 0 {
+		a.excluded[d.Index-1]++
 		f.Excluded++
 		a.input.Excluded++
 		return
@@ -559,11 +566,11 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	a.input.Requests++
 
 	var r *route
-	if rec.Status == 404 && a.opts.Grouping == GroupAuto && !a.grouper.isAppRoute(rec.Route) {
-		r = a.routeFor(s, Key{Method: rk.method, Route: NotFoundRoute})
+	if d.Flag {
+		r = a.routeFor(s, Key{Method: k.Method, Route: NotFoundRoute})
 	} else {
 		if h.r == nil || h.r.gone {
-			h.r = a.route(s, rk)
+			h.r = a.routeFor(s, k)
 		}
 		r = h.r
 	}
@@ -625,12 +632,6 @@ func (s *set) samples() (all, cold sample) {
 		}
 	}
 	return mergeSamples(alls), mergeSamples(colds)
-}
-
-// route returns the route a request is counted under, making it if
-// needed: its grouped path, or OtherRoute once MaxRoutes routes exist.
-func (a *Aggregator) route(s *set, rk rawKey) *route {
-	return a.routeFor(s, Key{Method: rk.method, Route: a.grouper.group(rk.route)})
 }
 
 // routeFor returns the route of key, making it if needed, or OtherRoute
@@ -696,7 +697,7 @@ func (a *Aggregator) largest(next bool) *sample {
 }
 
 // GroupRoute returns the route a request path is counted under.
-func (a *Aggregator) GroupRoute(path string) string { return a.grouper.group(path) }
+func (a *Aggregator) GroupRoute(path string) string { return a.own.g.group(path) }
 
 // primary returns the set counted in the Summary and its name: the one
 // Options.Source names, else Next's requests when there are any (the
@@ -785,7 +786,7 @@ func (a *Aggregator) Summary() *Summary {
 		Grouping:    a.opts.Grouping,
 		Order:       a.opts.Order,
 		Rules:       len(a.opts.Rules),
-		AppRoutes:   len(a.grouper.routes),
+		AppRoutes:   len(a.rules.routes),
 		Total:       a.stats(&p.total, &all, nil),
 		Resolution:  max(all.res, cold.res), // warm is all less cold
 		Dev:         a.dev,
@@ -820,12 +821,12 @@ func (a *Aggregator) Summary() *Summary {
 		s.Input.Lines += f.Lines
 		s.Input.Bytes += f.Bytes
 	}
-	for i, g := range a.excludes {
+	for i, g := range a.rules.excludes {
 		if a.excluded[i] > 0 {
 			s.Input.ExcludedBy = append(s.Input.ExcludedBy, Exclusion{Pattern: g.String(), Count: a.excluded[i]})
 		}
 	}
-	if n := a.excluded[len(a.excludes)]; n > 0 {
+	if n := a.excluded[len(a.rules.excludes)]; n > 0 {
 		s.Input.ExcludedBy = append(s.Input.ExcludedBy, Exclusion{Pattern: "(not included)", Count: n})
 	}
 	for _, e := range []Exclusion{
@@ -1004,6 +1005,7 @@ func (h *slowHeap) offer(rec *parser.Record, seq int64, k int) {
 	}
 	item := slowItem{rec: *rec, seq: seq}
 	item.rec.Phases = slices.Clone(rec.Phases)
+	item.rec.Derived = parser.Derived{} // what the Aggregator derived is its own
 	if len(*h) < k {
 		heap.Push(h, item)
 		return

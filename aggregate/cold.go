@@ -81,22 +81,6 @@ func (a *Aggregator) devFile(rec *parser.Record) bool {
 	return false
 }
 
-// firstKey returns the route rec's first request is judged by.
-func (a *Aggregator) firstKey(rec *parser.Record) string {
-	if g := &a.grouper; g.grouping == GroupAuto && len(g.rules) == 0 && rec.Status != 404 {
-		return g.group(rec.Route) // the same, remembered for the route key
-	}
-	for _, p := range a.grouper.routes {
-		if p.Match(rec.Route) {
-			return p.String()
-		}
-	}
-	if rec.Status == 404 {
-		return NotFoundRoute
-	}
-	return collapseIDs(rec.Route)
-}
-
 // firstOfRoute reports whether route has had no request in file since
 // the server start numbered start, and remembers that it has now.
 func (s *set) firstOfRoute(route, file string, start int) bool {

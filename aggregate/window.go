@@ -268,6 +268,7 @@ type slowWindow struct {
 func (w *slowWindow) push(rec *parser.Record, seq int64, top int) {
 	item := slowItem{rec: *rec, seq: seq}
 	item.rec.Phases = slices.Clone(rec.Phases)
+	item.rec.Derived = parser.Derived{} // what the Aggregator derived is its own
 	w.items = append(w.items, item)
 	if len(w.items)-w.head > max(2*w.pruned, 4*top+64) {
 		w.prune(top)

@@ -134,6 +134,25 @@ type Record struct {
 	// proxy.ts, next.js, application-code, generate-params… Its backing
 	// array is reused by the next line; copy it to keep it.
 	Phases []Phase
+
+	// Derived is left to the reader of the records: see Derived.
+	Derived Derived
+}
+
+// Derived is what a reader of records works out from each one's route and
+// status before counting it, such as the route it is grouped under. A
+// Scanner works it out on its parse workers, when given a derive func
+// (see Scanner.SetDerive), so that a reader counting the records in log
+// order on one goroutine has less to do. The parser never reads it, and
+// leaves it zero without a derive func.
+type Derived struct {
+	// By is whoever filled in the rest (an identity the reader chose),
+	// or nil: a reader trusts only what it derived itself.
+	By any
+
+	Route, First string
+	Index        int32
+	Flag         bool
 }
 
 // Phase is one labelled part of a request's duration.

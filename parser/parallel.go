@@ -84,9 +84,22 @@ func (sc *Scanner) SetWorkers(n int) {
 	for range n {
 		st := sc.st.p.NewStream(sc.st.file)
 		st.deferJoins = true
-		go ps.parse(st)
+		var derive func(*Record)
+		if sc.derive != nil {
+			derive = sc.derive()
+		}
+		go ps.parse(st, derive)
 	}
 }
+
+// SetDerive makes each parse worker of the Scanner call a func of its
+// own, made by newDerive, on the records it parses, to fill in
+// Record.Derived: work the reader would otherwise do on its goroutine. A
+// record whose path is only known once the records are put in order (a
+// fastify "request completed" line, joined by its reqId) is left as it
+// is. SetDerive must be called before SetWorkers; without workers it
+// does nothing.
+func (sc *Scanner) SetDerive(newDerive func() func(*Record)) { sc.derive = newDerive }
 
 // read cuts the input into chunks of whole lines, as Scanner.readLine
 // cuts it into lines.
@@ -162,8 +175,9 @@ func (ps *parallel) read(r io.Reader) {
 	}
 }
 
-// parse reads the chunks it is given with st.
-func (ps *parallel) parse(st *Stream) {
+// parse reads the chunks it is given with st, and derives what derive,
+// if not nil, does of their records.
+func (ps *parallel) parse(st *Stream, derive func(*Record)) {
 	for c := range ps.work {
 		c.evs, c.phases, c.lines = c.evs[:0], c.phases[:0], 0
 		c.obj.open = false
@@ -178,6 +192,9 @@ func (ps *parallel) parse(st *Stream) {
 						start := len(c.phases)
 						c.phases = append(c.phases, ev.Request.Phases...)
 						ev.Request.Phases = c.phases[start : start+n : start+n]
+					}
+					if derive != nil && ev.Kind == KindRequest && ev.reqID == "" {
+						derive(&ev.Request)
 					}
 					c.evs = append(c.evs, ev)
 				}

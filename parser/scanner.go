@@ -37,6 +37,7 @@ type Scanner struct {
 	next    int
 	long    int // the bytes of an over-long line skipped so far
 	par     *parallel
+	derive  func() func(*Record) // see SetDerive
 }
 
 // NewScanner returns a Scanner that reads r, the input named file.

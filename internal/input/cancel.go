@@ -27,7 +27,7 @@ func (o Options) ReadContext(ctx context.Context, name string, stdin io.Reader, 
 	if err != nil {
 		return Stats{}, err
 	}
-	return scan(in, p, fn)
+	return o.scan(in, p, fn)
 }
 
 // ReadReader is ReadContext of r, an input already open (a command's
@@ -43,7 +43,7 @@ func (o Options) ReadReader(ctx context.Context, name string, r io.Reader, p *pa
 	if err := in.decode(o); err != nil {
 		return Stats{}, err
 	}
-	return scan(in, p, fn)
+	return o.scan(in, p, fn)
 }
 
 // ctxReader reads r until ctx is done, then returns ctx's cause. The check

@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/reqstats/reqstats/parser"
 )
 
 // Stdin is the name of standard input.
@@ -71,6 +73,11 @@ type Options struct {
 	// inflates more stops with an error wrapping ErrInflate. Zero means
 	// DefaultMaxInflate; a negative value, no limit.
 	MaxInflate int
+
+	// Derive, when set, makes each parse worker fill in its records'
+	// Derived (see parser.Scanner.SetDerive): aggregate.Aggregator's
+	// Deriver, say.
+	Derive func() func(*parser.Record)
 
 	// inflateFloor is what an input inflates to before MaxInflate is
 	// checked: 64 MiB unless a test sets it.

@@ -41,14 +41,15 @@ func (o Options) Read(name string, stdin io.Reader, p *parser.Parser, fn func(*p
 	if err != nil {
 		return Stats{}, err
 	}
-	return scan(in, p, fn)
+	return o.scan(in, p, fn)
 }
 
 // scan reads the events of in, and closes it.
-func scan(in *Input, p *parser.Parser, fn func(*parser.Event)) (Stats, error) {
+func (o Options) scan(in *Input, p *parser.Parser, fn func(*parser.Event)) (Stats, error) {
 	name := in.Name
 	defer in.Close()
 	sc := parser.NewScanner(in.R, name, p)
+	sc.SetDerive(o.Derive)
 	sc.SetWorkers(Workers())
 	var st Stats
 	for sc.Scan() {
