@@ -193,7 +193,8 @@ type Aggregator struct {
 
 	// compiled is the recent compiled routes, copied into a set when it
 	// starts: its first request of a route compiled before waited too.
-	compiled pendingList
+	compiled   pendingList
+	pendRoutes map[string]*pendRoute // parsed compile targets
 	// pendGen counts the compiles added to the sets' pending lists.
 	pendGen uint64
 
@@ -217,6 +218,19 @@ type Aggregator struct {
 
 	input   Input
 	fileIdx map[string]int
+
+	// The last input and source a request came from: the next one most
+	// likely comes from them too.
+	lastFile struct {
+		name string
+		i    int
+		ok   bool
+	}
+	lastSet struct {
+		src parser.Source
+		tag string
+		s   *set
+	}
 
 	before, after, untimed int // requests left out by Since and Until
 
@@ -417,12 +431,16 @@ func (a *Aggregator) AddInput(file string, lines int, bytes int64, err error) {
 }
 
 func (a *Aggregator) file(name string) *File {
+	if a.lastFile.name == name && a.lastFile.ok {
+		return &a.input.Files[a.lastFile.i]
+	}
 	i, ok := a.fileIdx[name]
 	if !ok {
 		i = len(a.input.Files)
 		a.fileIdx[name] = i
 		a.input.Files = append(a.input.Files, File{Name: name})
 	}
+	a.lastFile.name, a.lastFile.i, a.lastFile.ok = name, i, true
 	return &a.input.Files[i]
 }
 
@@ -437,29 +455,34 @@ func (a *Aggregator) storeTag(tag string) *StoreTag {
 	return &a.dev.Store[i]
 }
 
-// compiled is a route compiled in one input, whose first request there
-// waited for the compile. Another input is another server run: its
-// requests did not wait for this compile.
-type compiled struct {
-	Pattern
-	file string
-	gen  uint64 // the Aggregator's pendGen once it was added
-}
-
-// addCompile remembers a compiled route: its next request waited for the
-// compile. Next's own entries (middleware, /_not-found, /_error) are not
-// routes anyone requests.
+// addCompile remembers a compiled route: its next request in file waited
+// for the compile (another input is another server run: its requests did
+// not wait for this compile). Next's own entries (middleware,
+// /_not-found, /_error) are not routes anyone requests.
 func (a *Aggregator) addCompile(target, file string) {
 	if target == "" || strings.HasPrefix(target, "/_") || target == "/middleware" || target == "/proxy" || target == "/instrumentation" {
 		return
 	}
 	a.pendGen++
-	p := compiled{ParsePattern(target), file, a.pendGen}
-	a.compiled.add(p)
+	r := a.pendRoutes[target]
+	if r == nil {
+		r = newPendRoute(target)
+		if a.pendRoutes == nil {
+			a.pendRoutes = make(map[string]*pendRoute)
+		}
+		if len(a.pendRoutes) < maxPendRoutes {
+			a.pendRoutes[target] = r
+		}
+	}
+	a.compiled.add(r, file, a.pendGen)
 	for _, s := range a.setOrder {
-		s.pending.add(p)
+		s.pending.add(r, file, a.pendGen)
 	}
 }
+
+// maxPendRoutes bounds the compiled routes an Aggregator keeps parsed: an
+// app has a few hundred at most.
+const maxPendRoutes = 1 << 12
 
 // isCold reports whether rec waited for a compile: its line shows a
 // compile phase of ColdCompile or more, it is the first request of its
@@ -523,7 +546,11 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	if !rec.Time.IsZero() {
 		a.input.Timed++
 	}
-	s := a.set(a.sourceName(rec))
+	s := a.lastSet.s
+	if s == nil || a.lastSet.src != rec.Source || a.lastSet.tag != rec.Tag {
+		s = a.set(a.sourceName(rec))
+		a.lastSet.src, a.lastSet.tag, a.lastSet.s = rec.Source, rec.Tag, s
+	}
 	d := rec.Derived
 	if d.By != a.rules {
 		d = a.own.derive(rec)

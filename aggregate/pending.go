@@ -21,18 +21,34 @@ import (
 // or with more segments than a mask holds, are few, and are tried one by
 // one.
 type pendingList struct {
-	list   []*pendEntry               // in the order added
-	byText map[pendText]*pendEntry    // for the check that a route is held once
-	shapes map[pendShape][]*pendEntry // routes without a catch-all, by shape
-	masks  map[int][]maskUse          // the masks in use, by number of segments
-	loose  []*pendEntry               // the others, in the order added
+	first, last *pendEntry              // in the order added
+	n           int                     // entries held
+	byText      map[pendText]*pendEntry // for the check that a route is held once
+	shapes      map[pendShape][]*pendEntry
+	masks       [maxShapeSegs + 1][]maskUse // the masks in use, by number of segments
+	loose       []*pendEntry                // the others, in the order added
+}
+
+// pendRoute is a compiled route and its shape, shared by the entries of
+// every list that holds it.
+type pendRoute struct {
+	Pattern
+	shape pendShape
+	loose bool // it has no shape: a catch-all, or too many segments
+}
+
+func newPendRoute(target string) *pendRoute {
+	r := &pendRoute{Pattern: ParsePattern(target)}
+	r.shape, r.loose = patternShape(r.Pattern)
+	return r
 }
 
 // pendEntry is one compiled route of a pendingList.
 type pendEntry struct {
-	compiled
-	shape pendShape
-	loose bool // in pendingList.loose, not in shapes
+	*pendRoute
+	file       string
+	gen        uint64 // the Aggregator's pendGen once it was added
+	prev, next *pendEntry
 }
 
 // pendText identifies a compiled route: its text and its input.
@@ -55,27 +71,32 @@ type maskUse struct {
 const maxShapeSegs = 64
 
 // Len returns the number of compiled routes held.
-func (l *pendingList) Len() int { return len(l.list) }
+func (l *pendingList) Len() int { return l.n }
 
-// add holds c, unless a route of the same text and input is held
-// already; the oldest route makes room when the list is full.
-func (l *pendingList) add(c compiled) {
-	k := pendText{c.String(), c.file}
+// add holds route, compiled in file as the Aggregator's compile number
+// gen, unless a route of the same text and input is held already; the
+// oldest route makes room when the list is full.
+func (l *pendingList) add(route *pendRoute, file string, gen uint64) {
+	k := pendText{route.String(), file}
 	if _, ok := l.byText[k]; ok {
 		return
 	}
-	if len(l.list) == maxPendingCompiles {
-		l.remove(l.list[0])
+	if l.n == maxPendingCompiles {
+		l.remove(l.first)
 	}
-	e := &pendEntry{compiled: c}
-	e.shape, e.loose = patternShape(c.Pattern)
+	e := &pendEntry{pendRoute: route, file: file, gen: gen, prev: l.last}
 	if l.byText == nil {
 		l.byText = make(map[pendText]*pendEntry)
 		l.shapes = make(map[pendShape][]*pendEntry)
-		l.masks = make(map[int][]maskUse)
 	}
 	l.byText[k] = e
-	l.list = append(l.list, e)
+	if l.last != nil {
+		l.last.next = e
+	} else {
+		l.first = e
+	}
+	l.last = e
+	l.n++
 	if e.loose {
 		l.loose = append(l.loose, e)
 		return
@@ -94,8 +115,8 @@ func (l *pendingList) add(c compiled) {
 // clone returns a copy of l that shares no state with it.
 func (l *pendingList) clone() pendingList {
 	var c pendingList
-	for _, e := range l.list {
-		c.add(e.compiled)
+	for e := l.first; e != nil; e = e.next {
+		c.add(e.pendRoute, e.file, e.gen)
 	}
 	return c
 }
@@ -103,7 +124,7 @@ func (l *pendingList) clone() pendingList {
 // take returns the first route held, in the order added, that a request
 // of path in file matched, and lets go of it; or false when none did.
 func (l *pendingList) take(path, file string) bool {
-	if len(l.list) == 0 {
+	if l.n == 0 {
 		return false
 	}
 	var best *pendEntry
@@ -115,10 +136,10 @@ func (l *pendingList) take(path, file string) bool {
 	for _, e := range l.loose {
 		better(e)
 	}
-	if uses := l.masks[pathSegs(path)]; len(uses) > 0 {
+	if n := pathSegs(path); n <= maxShapeSegs && len(l.masks[n]) > 0 {
 		var hs [maxShapeSegs]uint64
-		n := segHashes(path, &hs)
-		for _, u := range uses {
+		segHashes(path, &hs)
+		for _, u := range l.masks[n] {
 			for _, e := range l.shapes[pendShape{n, u.mask, combine(hs[:n], u.mask)}] {
 				better(e)
 			}
@@ -134,7 +155,18 @@ func (l *pendingList) take(path, file string) bool {
 // remove lets go of e.
 func (l *pendingList) remove(e *pendEntry) {
 	delete(l.byText, pendText{e.String(), e.file})
-	l.list = deleteEntry(l.list, e)
+	if e.prev != nil {
+		e.prev.next = e.next
+	} else {
+		l.first = e.next
+	}
+	if e.next != nil {
+		e.next.prev = e.prev
+	} else {
+		l.last = e.prev
+	}
+	e.prev, e.next = nil, nil
+	l.n--
 	if e.loose {
 		l.loose = deleteEntry(l.loose, e)
 		return
@@ -148,15 +180,10 @@ func (l *pendingList) remove(e *pendEntry) {
 	for i := range uses {
 		if uses[i].mask == e.shape.mask {
 			if uses[i].n--; uses[i].n == 0 {
-				uses = append(uses[:i], uses[i+1:]...)
+				l.masks[e.shape.n] = append(uses[:i], uses[i+1:]...)
 			}
 			break
 		}
-	}
-	if len(uses) > 0 {
-		l.masks[e.shape.n] = uses
-	} else {
-		delete(l.masks, e.shape.n)
 	}
 }
 
@@ -203,9 +230,8 @@ func pathSegs(path string) int {
 	return strings.Count(rest, "/") + 1
 }
 
-// segHashes hashes the segments Pattern.Match sees in path, as many as
-// hs holds, and returns their number (which the caller has checked to be
-// at most maxShapeSegs).
+// segHashes hashes the segments Pattern.Match sees in path, which the
+// caller has counted to be at most maxShapeSegs.
 func segHashes(path string, hs *[maxShapeSegs]uint64) int {
 	rest := strings.Trim(path, "/")
 	if rest == "" {

@@ -7,6 +7,13 @@ import (
 	"testing"
 )
 
+// compiled is a route compiled in one input.
+type compiled struct {
+	Pattern
+	file string
+	gen  uint64
+}
+
 // naivePending is the pending list as a plain slice scanned in order: what
 // pendingList must answer the same as.
 type naivePending []compiled
@@ -58,7 +65,7 @@ func TestPendingListMatchesScan(t *testing.T) {
 			if r.IntN(3) == 0 {
 				gen++
 				c := compiled{ParsePattern(routes[r.IntN(len(routes))]), files[r.IntN(2)], gen}
-				got.add(c)
+				got.add(newPendRoute(c.String()), c.file, c.gen)
 				want.add(c)
 				continue
 			}
@@ -70,10 +77,12 @@ func TestPendingListMatchesScan(t *testing.T) {
 			if got.Len() != len(want) {
 				t.Fatalf("seed %d step %d: %d held, want %d", seed, step, got.Len(), len(want))
 			}
-			for i, e := range got.list {
-				if e.gen != want[i].gen {
-					t.Fatalf("seed %d step %d: entry %d is gen %d, want %d", seed, step, i, e.gen, want[i].gen)
+			i := 0
+			for e := got.first; e != nil; e = e.next {
+				if i >= len(want) || e.gen != want[i].gen {
+					t.Fatalf("seed %d step %d: entry %d is gen %d, want %v", seed, step, i, e.gen, want[min(i, len(want)-1):])
 				}
+				i++
 			}
 		}
 	}
@@ -82,7 +91,7 @@ func TestPendingListMatchesScan(t *testing.T) {
 func TestPendingListBounds(t *testing.T) {
 	var l pendingList
 	for i := range maxPendingCompiles + 10 {
-		l.add(compiled{ParsePattern("/r" + strings.Repeat("x", i) + "/[id]"), "f", uint64(i + 1)})
+		l.add(newPendRoute("/r"+strings.Repeat("x", i)+"/[id]"), "f", uint64(i+1))
 	}
 	if l.Len() != maxPendingCompiles {
 		t.Fatalf("%d held, want %d", l.Len(), maxPendingCompiles)
