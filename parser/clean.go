@@ -45,41 +45,61 @@ func bareSGR(b []byte) (int, bool) {
 
 // stripANSI appends line to dst without its ANSI escapes: CSI sequences
 // ("\x1b[32m", "\x1b[2K"), OSC sequences ("\x1b]633;C\x07") and SGR
-// sequences whose ESC byte was lost ("[32m").
+// sequences whose ESC byte was lost ("[32m"). It copies the text between
+// escapes a run at a time: a coloured line holds a few escapes in a
+// hundred bytes.
 func stripANSI(dst, line []byte) []byte {
-	for i := 0; i < len(line); {
-		c := line[i]
-		switch {
-		case c == 0x1b && i+1 < len(line) && line[i+1] == '[':
-			j := i + 2
-			for j < len(line) && (line[j] < 0x40 || line[j] > 0x7e) {
-				j++
-			}
-			i = j + 1
-			continue
-		case c == 0x1b && i+1 < len(line) && line[i+1] == ']':
-			j := i + 2
-			for j < len(line) && line[j] != 0x07 && line[j] != 0x1b {
-				j++
-			}
-			if j < len(line) && line[j] == 0x1b { // ST is ESC \
-				j++
-			}
-			i = j + 1
-			continue
-		case c == 0x1b:
-			i++
-			continue
-		case c == '[':
-			if n, ok := bareSGR(line[i+1:]); ok {
-				i += 1 + n
-				continue
-			}
+	for len(line) > 0 {
+		i := bytes.IndexByte(line, 0x1b)
+		end := i
+		if i < 0 {
+			end = len(line)
 		}
-		dst = append(dst, c)
-		i++
+		if j := bytes.IndexByte(line[:end], '['); j >= 0 {
+			i = j
+		}
+		if i < 0 {
+			return append(dst, line...)
+		}
+		dst = append(dst, line[:i]...)
+		line = line[i:]
+		n := escapeLen(line)
+		if n == 0 { // a '[' of the text
+			dst = append(dst, '[')
+			n = 1
+		}
+		line = line[min(n, len(line)):]
 	}
 	return dst
+}
+
+// escapeLen returns the length of the escape line starts with (ESC or
+// '['), which may run past its end, or 0 for a '[' that starts none.
+func escapeLen(line []byte) int {
+	if line[0] == '[' {
+		if n, ok := bareSGR(line[1:]); ok {
+			return 1 + n
+		}
+		return 0
+	}
+	switch {
+	case len(line) > 1 && line[1] == '[':
+		j := 2
+		for j < len(line) && (line[j] < 0x40 || line[j] > 0x7e) {
+			j++
+		}
+		return j + 1
+	case len(line) > 1 && line[1] == ']':
+		j := 2
+		for j < len(line) && line[j] != 0x07 && line[j] != 0x1b {
+			j++
+		}
+		if j < len(line) && line[j] == 0x1b { // ST is ESC \
+			j++
+		}
+		return j + 1
+	}
+	return 1 // a lone ESC
 }
 
 // prefixes is what stripPrefixes found in front of a line.
