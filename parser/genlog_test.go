@@ -62,35 +62,37 @@ func TestGeneratedLog(t *testing.T) {
 	}
 }
 
-// BenchmarkParse measures the parser on a realistic generated dev log:
-// bytes/s (b.SetBytes) and lines/s, on the caller's goroutine
-// (BenchmarkParse/workers=1) and on a worker per core.
+// BenchmarkParse measures the parser on realistic generated dev logs of
+// each genlog profile: bytes/s (b.SetBytes) and lines/s, on the caller's
+// goroutine (workers=1) and on a worker per core.
 func BenchmarkParse(b *testing.B) {
-	var log bytes.Buffer
-	stats, err := genlog.Generate(&log, genlog.Options{Seed: 1, Size: 32 << 20})
-	if err != nil {
-		b.Fatal(err)
-	}
-	data := log.Bytes()
-	p, _ := New(Options{})
-	for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
-		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			requests := 0
-			for b.Loop() {
-				sc := NewScanner(bytes.NewReader(data), "gen.log", p)
-				sc.SetWorkers(workers)
-				for sc.Scan() {
-					if sc.Event().Kind == KindRequest {
-						requests++
+	for _, profile := range genlog.Profiles {
+		var log bytes.Buffer
+		stats, err := genlog.Generate(&log, genlog.Options{Seed: 1, Size: 32 << 20, Profile: profile})
+		if err != nil {
+			b.Fatal(err)
+		}
+		data := log.Bytes()
+		p, _ := New(Options{})
+		for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
+			b.Run(fmt.Sprintf("%s/workers=%d", profile, workers), func(b *testing.B) {
+				b.SetBytes(int64(len(data)))
+				b.ReportAllocs()
+				requests := 0
+				for b.Loop() {
+					sc := NewScanner(bytes.NewReader(data), "gen.log", p)
+					sc.SetWorkers(workers)
+					for sc.Scan() {
+						if sc.Event().Kind == KindRequest {
+							requests++
+						}
 					}
 				}
-			}
-			if requests == 0 {
-				b.Fatal("no requests read")
-			}
-			b.ReportMetric(float64(stats.Lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
-		})
+				if requests == 0 {
+					b.Fatal("no requests read")
+				}
+				b.ReportMetric(float64(stats.Lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+			})
+		}
 	}
 }
