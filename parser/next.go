@@ -299,7 +299,7 @@ func routeOf(path string) string {
 //	 ✓ Compiled in 143ms
 //	- wait compiling /page (client and server)...   13.4
 //	event - compiled client and server successfully in 684 ms (1063 modules)   ≤13.3
-func parseCompile(s []byte, c *Compile) bool {
+func parseCompile(s []byte, c *Compile, sc *scratch) bool {
 	i := bytes.Index(s, []byte("ompil"))
 	if i < 1 || i > 24 || (s[i-1] != 'C' && s[i-1] != 'c') {
 		return false
@@ -313,11 +313,11 @@ func parseCompile(s []byte, c *Compile) bool {
 	rest := s[i+5:]
 	switch {
 	case bytes.HasPrefix(rest, []byte("ing")):
-		*c = Compile{Target: compileTarget(trimLeft(rest[3:]))}
+		*c = Compile{Target: sc.intern(compileTarget(trimLeft(rest[3:])))}
 		return true
 	case bytes.HasPrefix(rest, []byte("ed")):
 		rest = trimLeft(rest[2:])
-		*c = Compile{Done: true, Target: compileTarget(rest)}
+		*c = Compile{Done: true, Target: sc.intern(compileTarget(rest))}
 		if k := bytes.Index(rest, spaceIn); k >= 0 {
 			c.Duration, _, _ = scanDuration(rest[k+4:], true)
 		} else if bytes.HasPrefix(rest, []byte("in ")) {
@@ -330,9 +330,9 @@ func parseCompile(s []byte, c *Compile) bool {
 
 // compileTarget reads the route pattern a compile line names, if any,
 // without the "/page" or "/route" suffix older versions printed.
-func compileTarget(b []byte) string {
+func compileTarget(b []byte) []byte {
 	if len(b) == 0 || b[0] != '/' {
-		return ""
+		return nil
 	}
 	end := bytes.IndexAny(b, " \t")
 	if end < 0 {
@@ -345,7 +345,7 @@ func compileTarget(b []byte) string {
 			t = t[:len(t)-len(suffix)]
 		}
 	}
-	return string(t)
+	return t
 }
 
 // parseStart reads the line a dev server prints once it listens:

@@ -152,11 +152,14 @@ type scratch struct {
 // maxInterned bounds scratch.paths.
 const maxInterned = 1 << 10
 
-// intern returns b as a string, the same string for a path seen recently:
-// a log repeats its paths, and a new string per request was most of what
-// a read allocated. Paths with ids are new each time, and refill the map
-// once it is cleared.
+// intern returns b as a string, the same string for a path (or compile
+// target) seen recently: a log repeats its paths, and a new string per
+// request was most of what a read allocated. Paths with ids are new each
+// time, and refill the map once it is cleared.
 func (sc *scratch) intern(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
 	if sc.paths == nil {
 		return string(b)
 	}
@@ -231,7 +234,7 @@ func (p *Parser) parseAny(line []byte, sc *scratch, ev *Event) error {
 			return err
 		}
 	}
-	if h.has(hintCompile) && parseCompile(s, &ev.Compile) {
+	if h.has(hintCompile) && parseCompile(s, &ev.Compile, sc) {
 		ev.Kind = KindCompile
 		return nil
 	}
