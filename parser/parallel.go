@@ -193,10 +193,11 @@ func (ps *parallel) parse(st *Stream, derive func(*Record)) {
 						c.phases = append(c.phases, ev.Request.Phases...)
 						ev.Request.Phases = c.phases[start : start+n : start+n]
 					}
-					if derive != nil && ev.Kind == KindRequest && ev.reqID == "" {
-						derive(&ev.Request)
-					}
 					c.evs = append(c.evs, ev)
+					if derive != nil && ev.Kind == KindRequest && ev.reqID == "" {
+						// In place: a pointer to ev would move it to the heap.
+						derive(&c.evs[len(c.evs)-1].Request)
+					}
 				}
 			}
 			c.lines = st.line
