@@ -78,38 +78,53 @@ func isID(seg string) bool {
 	if seg == "" {
 		return false
 	}
-	digits, hex, letters, other := 0, 0, 0, 0
+	var counts [5]int // by byteClass
 	for i := 0; i < len(seg); i++ {
-		c := seg[i]
-		switch {
-		case '0' <= c && c <= '9':
-			digits++
-		case 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F':
-			hex++
-			letters++
-		case 'g' <= c && c <= 'z' || 'G' <= c && c <= 'Z':
-			letters++
-		case c == '-' || c == '_':
-			other++
-		default:
+		c := byteClass[seg[i]]
+		if c == classNone {
 			return false
 		}
+		counts[c]++
 	}
+	digits, hexLetters, letters := counts[classDigit], counts[classHex], counts[classHex]+counts[classLetter]
 	n := len(seg)
 	switch {
 	case digits == n:
 		return true
 	case n == 36 && isUUID(seg):
 		return true
-	case n >= 10 && (seg[:2] == "0x" || seg[:2] == "0X") && digits+hex == n-1:
+	case n >= 10 && (seg[:2] == "0x" || seg[:2] == "0X") && digits+hexLetters == n-1:
 		return true
-	case n >= 16 && digits > 0 && digits+hex == n:
+	case n >= 16 && digits > 0 && digits+hexLetters == n:
 		return true
 	case n >= 20 && digits > 0 && letters > 0:
 		return true
 	}
 	return false
 }
+
+// The classes of the bytes of a path segment, for isID.
+const (
+	classNone   = iota // a byte no id has
+	classDigit         // 0-9
+	classHex           // a-f, A-F
+	classLetter        // the other letters
+	classMark          // '-', '_'
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = classDigit
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = classLetter, classLetter
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c], t[c-'a'+'A'] = classHex, classHex
+	}
+	t['-'], t['_'] = classMark, classMark
+	return t
+}()
 
 // isUUID reports whether s, 36 bytes long, is a UUID.
 func isUUID(s string) bool {

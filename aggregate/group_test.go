@@ -55,3 +55,53 @@ func FuzzCollapseIDs(f *testing.F) {
 		}
 	})
 }
+
+// isIDReference is isID counting with a switch, as it first was: what
+// the table-driven isID must answer the same as.
+func isIDReference(seg string) bool {
+	if seg == "" {
+		return false
+	}
+	digits, hex, letters, other := 0, 0, 0, 0
+	for i := 0; i < len(seg); i++ {
+		c := seg[i]
+		switch {
+		case '0' <= c && c <= '9':
+			digits++
+		case 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F':
+			hex++
+			letters++
+		case 'g' <= c && c <= 'z' || 'G' <= c && c <= 'Z':
+			letters++
+		case c == '-' || c == '_':
+			other++
+		default:
+			return false
+		}
+	}
+	n := len(seg)
+	switch {
+	case digits == n:
+		return true
+	case n == 36 && isUUID(seg):
+		return true
+	case n >= 10 && (seg[:2] == "0x" || seg[:2] == "0X") && digits+hex == n-1:
+		return true
+	case n >= 16 && digits > 0 && digits+hex == n:
+		return true
+	case n >= 20 && digits > 0 && letters > 0:
+		return true
+	}
+	return false
+}
+
+func FuzzIsID(f *testing.F) {
+	for _, s := range []string{"42", "0b1c8f7e-2a3d-4e5f-8a9b-0c1d2e3f4a5b", "0xdeadbeef00", "5f2b3c4d5e6f70819a2b3c4d", "01HZX3K9Q7V8M2N4P6R8T0W2Y4", "users", "a-b_c", "ÄÖ", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, seg string) {
+		if got, want := isID(seg), isIDReference(seg); got != want {
+			t.Fatalf("isID(%q) = %v, want %v", seg, got, want)
+		}
+	})
+}
