@@ -18,15 +18,18 @@ import (
 // static segments. A path computes, for each mask in use at its length,
 // the hash of its segments outside the mask, and finds the routes of that
 // shape in a map; Pattern.Match confirms each. Routes with a catch-all,
-// or with more segments than a mask holds, are few, and are tried one by
-// one.
+// or with more segments than a mask holds, are tried one by one, those
+// whose first segment is the path's or dynamic.
 type pendingList struct {
 	first, last *pendEntry              // in the order added
 	n           int                     // entries held
 	byText      map[pendText]*pendEntry // for the check that a route is held once
 	shapes      map[pendShape][]*pendEntry
 	masks       [maxShapeSegs + 1][]maskUse // the masks in use, by number of segments
-	loose       []*pendEntry                // the others, in the order added
+	// The others, by their first segment when it is static ("" when not):
+	// a path can only match those of its own first segment, and those
+	// of "".
+	loose map[string][]*pendEntry
 }
 
 // pendRoute is a compiled route and its shape, shared by the entries of
@@ -34,12 +37,16 @@ type pendingList struct {
 type pendRoute struct {
 	Pattern
 	shape pendShape
-	loose bool // it has no shape: a catch-all, or too many segments
+	loose bool   // it has no shape: a catch-all, or too many segments
+	first string // with loose, its first segment if static, else ""
 }
 
 func newPendRoute(target string) *pendRoute {
 	r := &pendRoute{Pattern: ParsePattern(target)}
 	r.shape, r.loose = patternShape(r.Pattern)
+	if r.loose && r.segs[0][0] != '[' {
+		r.first = r.segs[0]
+	}
 	return r
 }
 
@@ -88,6 +95,7 @@ func (l *pendingList) add(route *pendRoute, file string, gen uint64) {
 	if l.byText == nil {
 		l.byText = make(map[pendText]*pendEntry)
 		l.shapes = make(map[pendShape][]*pendEntry)
+		l.loose = make(map[string][]*pendEntry)
 	}
 	l.byText[k] = e
 	if l.last != nil {
@@ -98,7 +106,7 @@ func (l *pendingList) add(route *pendRoute, file string, gen uint64) {
 	l.last = e
 	l.n++
 	if e.loose {
-		l.loose = append(l.loose, e)
+		l.loose[e.first] = append(l.loose[e.first], e)
 		return
 	}
 	l.shapes[e.shape] = append(l.shapes[e.shape], e)
@@ -133,8 +141,13 @@ func (l *pendingList) take(path, file string) bool {
 			best = e
 		}
 	}
-	for _, e := range l.loose {
-		better(e)
+	if len(l.loose) > 0 {
+		for _, e := range l.loose[firstSeg(path)] {
+			better(e)
+		}
+		for _, e := range l.loose[""] {
+			better(e)
+		}
 	}
 	if n := pathSegs(path); n <= maxShapeSegs && len(l.masks[n]) > 0 {
 		var hs [maxShapeSegs]uint64
@@ -168,7 +181,11 @@ func (l *pendingList) remove(e *pendEntry) {
 	e.prev, e.next = nil, nil
 	l.n--
 	if e.loose {
-		l.loose = deleteEntry(l.loose, e)
+		if rest := deleteEntry(l.loose[e.first], e); len(rest) > 0 {
+			l.loose[e.first] = rest
+		} else {
+			delete(l.loose, e.first)
+		}
 		return
 	}
 	if rest := deleteEntry(l.shapes[e.shape], e); len(rest) > 0 {
@@ -219,6 +236,15 @@ func patternShape(p Pattern) (s pendShape, loose bool) {
 	s.n = len(p.segs)
 	s.hash = combine(hs[:s.n], s.mask)
 	return s, false
+}
+
+// firstSeg returns the first segment Pattern.Match sees in path.
+func firstSeg(path string) string {
+	rest := strings.Trim(path, "/")
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		return rest[:i]
+	}
+	return rest
 }
 
 // pathSegs returns the number of segments Pattern.Match sees in path.

@@ -47,7 +47,7 @@ func TestPendingListMatchesScan(t *testing.T) {
 		"/", "/api/users", "/api/users/[id]", "/api/users/me", "/api/users/[id]/posts",
 		"/api/[resource]/[id]", "/[locale]", "/[locale]/blog/[slug]", "/blog/[slug]",
 		"/docs/[...slug]", "/shop/[[...slug]]", "/(marketing)/about", "/@modal/photo/[id]",
-		"/api/users/[userId]", "/a/b/c/d/e/f", "/a/[x]/c/[y]/e/[z]",
+		"/api/users/[userId]", "/a/b/c/d/e/f", "/a/[x]/c/[y]/e/[z]", "/[...all]", "/api/[[...rest]]", "/a/[...x]",
 	}
 	paths := []string{
 		"/", "", "/api/users", "/api/users/", "/api/users/42", "/api/users/me", "/api/users/42/posts",
