@@ -33,6 +33,8 @@ func modes(t *testing.T, test func(t *testing.T, poll bool)) {
 type recorder struct {
 	mu      sync.Mutex
 	lines   []string
+	bad     []string      // blocks that were empty or did not end with "\n"
+	blocks  []int         // the size of each block
 	changed chan struct{} // signalled after each line
 
 	// If holdAt > 0, the sink closes held after the holdAt-th line and
@@ -45,18 +47,27 @@ func newRecorder() *recorder {
 	return &recorder{changed: make(chan struct{}, 1)}
 }
 
-func (r *recorder) sink(line []byte) {
+// sink records the lines of a block, checking that it holds whole lines.
+func (r *recorder) sink(block []byte) {
 	r.mu.Lock()
-	r.lines = append(r.lines, string(line))
-	n := len(r.lines)
-	r.mu.Unlock()
-	select {
-	case r.changed <- struct{}{}:
-	default:
+	r.blocks = append(r.blocks, len(block))
+	if len(block) == 0 || block[len(block)-1] != '\n' {
+		r.bad = append(r.bad, abbrev(string(block)))
 	}
-	if n == r.holdAt {
-		close(r.held)
-		<-r.release
+	r.mu.Unlock()
+	for line := range follow.Lines(block) {
+		r.mu.Lock()
+		r.lines = append(r.lines, string(line))
+		n := len(r.lines)
+		r.mu.Unlock()
+		select {
+		case r.changed <- struct{}{}:
+		default:
+		}
+		if n == r.holdAt {
+			close(r.held)
+			<-r.release
+		}
 	}
 }
 
@@ -268,6 +279,16 @@ func check(t *testing.T, s *session, want []string) {
 	if d := diff(s.snapshot(), want); d != "" {
 		t.Error(d)
 	}
+	if bad := s.badBlocks(); len(bad) > 0 {
+		t.Errorf("blocks of no whole line: %q", bad)
+	}
+}
+
+// badBlocks returns the blocks that were empty or did not end with "\n".
+func (r *recorder) badBlocks() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.bad...)
 }
 
 // diff describes how got differs from want, or returns "".
@@ -360,6 +381,55 @@ func testGrowth(t *testing.T, poll bool) {
 		return nil
 	})
 	check(t, s, w.want)
+}
+
+func TestFollowBlocks(t *testing.T) { modes(t, testBlocks) }
+
+// testBlocks follows a file that holds 3 MiB of short lines when following
+// starts, then gets as much again in one write: the lines come in blocks of
+// at most 1 MiB, many lines to a block.
+func testBlocks(t *testing.T, poll bool) {
+	w := newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	bulk := func() error {
+		var b strings.Builder
+		for b.Len() < 3<<20 {
+			line := requestLine(w.next)
+			w.next++
+			b.WriteString(line + "\n")
+			w.want = append(w.want, line)
+		}
+		_, err := w.f.WriteString(b.String())
+		return err
+	}
+	if err := bulk(); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, w.path, follow.Options{Poll: poll})
+	if err := s.waitFor(len(w.want)); err != nil {
+		t.Fatal(err)
+	}
+	runWriter(t, func() error {
+		if err := bulk(); err != nil {
+			return err
+		}
+		return w.end()
+	})
+	check(t, s, w.want)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, n := range s.blocks {
+		if n > 1<<20 {
+			t.Errorf("a block of %d bytes, want at most 1 MiB", n)
+		}
+	}
+	// 6 MiB in reads of 1 MiB, and what a read made while the writer
+	// wrote completed: far fewer blocks than lines.
+	if len(s.blocks) > len(w.want)/100 {
+		t.Errorf("%d lines came in %d blocks", len(w.want), len(s.blocks))
+	}
 }
 
 func TestFollowTruncate(t *testing.T) { modes(t, testTruncate) }
@@ -567,14 +637,22 @@ func testVanishWhileReading(t *testing.T, poll bool) {
 	if err := w.create(); err != nil {
 		t.Fatal(err)
 	}
+	// More than a block (1 MiB), so that the follower is in the middle of
+	// the file when the sink, which holds it at line 10, lets it go on
+	// after the file was deleted.
 	if err := w.lines(1000); err != nil {
 		t.Fatal(err)
 	}
-	// The sink holds the follower at line 10, so it is in the middle of
-	// the file when it is deleted. With inotify, the library's attempt to
-	// watch the file when it reaches the end fails and it stops with an
-	// error; the follower goes on with its idle check and starts the
-	// library again on its clock. Polling, the idle check alone reads.
+	big := " GET /big?" + strings.Repeat("v", 2<<20) + " 200 in 8ms"
+	if err := w.raw(big+"\n", big); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.lines(1000); err != nil {
+		t.Fatal(err)
+	}
+	// With inotify, the library, started once the follower has read the
+	// file, waits for the path to exist again; polling, the idle check
+	// alone reads.
 	rec := newRecorder()
 	rec.holdAt, rec.held, rec.release = 10, make(chan struct{}), make(chan struct{})
 	s := startTo(t, w.path, follow.Options{Poll: poll}, rec)

@@ -201,14 +201,16 @@ func publish(ctx context.Context, l *State, clk clock.Clock) {
 // Data its follower skips is counted in l and told through onLost.
 func readInput(ctx context.Context, cfg Config, l *State, name string, now func() time.Time, onLost func(error)) error {
 	st := cfg.Parser.NewStream(name)
-	push := func(line []byte) {
-		l.Line(name)
-		at := now()
-		for _, ev := range st.Push(line) {
-			if ev.Kind == parser.KindMalformed && cfg.Warn != nil {
-				cfg.Warn(ev.Err)
+	push := func(block []byte) {
+		for line := range follow.Lines(block) {
+			l.Line(name)
+			at := now()
+			for _, ev := range st.Push(line) {
+				if ev.Kind == parser.KindMalformed && cfg.Warn != nil {
+					cfg.Warn(ev.Err)
+				}
+				l.Add(&ev, at)
 			}
-			l.Add(&ev, at)
 		}
 	}
 	var err error
