@@ -1,13 +1,15 @@
 // Command followbench times how fast `reqstats -f --serve` catches up on a
 // large generated `next dev` log, as its served endpoint sees it.
 //
-//	go run ./testdata/followbench [-size 100MB] [-seed 1] [-runs 3] [-from-start] [-bin PATH] [-timeout 10m]
+//	go run ./testdata/followbench [-size 100MB] [-seed 1] [-runs 3] [-from-start] [-bin PATH] [-base PATH] [-timeout 10m]
 //
 // It
 //
 //  1. builds reqstats with `go build -o TMP/reqstats .` in the module root
-//     (found with `go env GOMOD`), or takes the binary -bin names (to time
-//     another version of reqstats on the same log);
+//     (found with `go env GOMOD`), or takes the binary -bin names; with
+//     -base, it also times the binaries it lists (other versions of
+//     reqstats, comma-separated), in turn with the first, run for run, on
+//     the same log;
 //  2. generates a log of -size bytes with testdata/genlog, and takes as the
 //     expected count what `reqstats -o json LOG` reports as totals.count
 //     (checking that `reqstats -o api LOG` reports the same totalRequests,
@@ -23,7 +25,10 @@
 //     run with an error. The process is stopped by its PID (SIGTERM, then
 //     SIGKILL after 10 s);
 //  4. prints each run and the best one: lines, bytes, seconds, lines/s and
-//     MB/s (MB = 10^6 bytes).
+//     MB/s (MB = 10^6 bytes), and for each run the CPU time reqstats used
+//     from its start to its end (less noisy than the time on a busy
+//     machine); with -base, also how many times faster the
+//     best run of the first binary was than the best of each other one.
 //
 // The endpoint answers from a snapshot taken every 100 ms, so a time is
 // late by up to that much plus one poll.
@@ -60,11 +65,12 @@ func main() {
 	runs := flag.Int("runs", 3, "runs; the best is reported")
 	fromStart := flag.Bool("from-start", false, "start reqstats on the full file instead of appending to an empty one")
 	bin := flag.String("bin", "", "reqstats binary to time (default: build the module's)")
+	base := flag.String("base", "", "other reqstats binaries (comma-separated) to time in turn with the first, to compare")
 	timeout := flag.Duration("timeout", 10*time.Minute, "bound on one run")
 	flag.Parse()
 	n, err := parseSize(*size)
 	if err == nil {
-		err = run(n, *seed, *runs, *fromStart, *bin, *timeout)
+		err = run(n, *seed, *runs, *fromStart, *bin, *base, *timeout)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "followbench: %v\n", err)
@@ -72,7 +78,7 @@ func main() {
 	}
 }
 
-func run(size, seed int64, runs int, fromStart bool, bin string, timeout time.Duration) error {
+func run(size, seed int64, runs int, fromStart bool, bin, base string, timeout time.Duration) error {
 	tmp, err := os.MkdirTemp("", "followbench")
 	if err != nil {
 		return err
@@ -83,33 +89,51 @@ func run(size, seed int64, runs int, fromStart bool, bin string, timeout time.Du
 			return err
 		}
 	}
+	bins := []string{bin}
+	if base != "" {
+		bins = append(bins, strings.Split(base, ",")...)
+	}
 	log := filepath.Join(tmp, "full.log")
 	st, err := generate(log, seed, size)
 	if err != nil {
 		return err
 	}
-	want, err := expectedCount(bin, log)
-	if err != nil {
-		return err
+	var want int64
+	for i, b := range bins {
+		n, err := expectedCount(b, log)
+		if err != nil {
+			return err
+		}
+		if i > 0 && n != want {
+			return fmt.Errorf("%s counts %d requests, %s %d", b, n, bins[0], want)
+		}
+		want = n
 	}
 	mode := "append"
 	if fromStart {
 		mode = "from-start"
 	}
-	fmt.Printf("reqstats: %s\nlog: %d bytes, %d lines, %d requests (%d to Next's own endpoints); served count expected: %d\nmode: %s\n",
-		bin, st.Bytes, st.Lines, st.Requests, st.Internal, want, mode)
-	var best time.Duration
+	fmt.Printf("log: %d bytes, %d lines, %d requests (%d to Next's own endpoints); served count expected: %d\nmode: %s\n",
+		st.Bytes, st.Lines, st.Requests, st.Internal, want, mode)
+	best := make([]time.Duration, len(bins))
 	for i := range runs {
-		d, err := once(bin, log, filepath.Join(tmp, fmt.Sprintf("run%d.log", i)), want, fromStart, timeout)
-		if err != nil {
-			return fmt.Errorf("run %d: %w", i+1, err)
-		}
-		fmt.Printf("run %d: %s\n", i+1, rate(st, d))
-		if best == 0 || d < best {
-			best = d
+		for j, b := range bins {
+			d, cpu, err := once(b, log, filepath.Join(tmp, fmt.Sprintf("run%d.log", i)), want, fromStart, timeout)
+			if err != nil {
+				return fmt.Errorf("%s, run %d: %w", b, i+1, err)
+			}
+			fmt.Printf("%s run %d: %s; %.3f s of CPU\n", b, i+1, rate(st, d), cpu.Seconds())
+			if best[j] == 0 || d < best[j] {
+				best[j] = d
+			}
 		}
 	}
-	fmt.Printf("best of %d: %s\n", runs, rate(st, best))
+	for j, b := range bins {
+		fmt.Printf("%s best of %d: %s\n", b, runs, rate(st, best[j]))
+	}
+	for j := 1; j < len(bins); j++ {
+		fmt.Printf("%s is %.2f times as fast as %s\n", bins[0], best[j].Seconds()/best[0].Seconds(), bins[j])
+	}
 	return nil
 }
 
@@ -192,17 +216,19 @@ func runJSON(bin string, v any, args ...string) error {
 }
 
 // once times one run.
-func once(bin, log, path string, want int64, fromStart bool, timeout time.Duration) (time.Duration, error) {
+// once times one run, and returns the CPU time (user and system) the
+// process used in all, from its start to its end.
+func once(bin, log, path string, want int64, fromStart bool, timeout time.Duration) (d, cpu time.Duration, err error) {
 	if fromStart {
 		if err := appendFile(path, log); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 	} else if err := os.WriteFile(path, nil, 0o644); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	addr, err := freePort()
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	start := time.Now()
 	cmd := exec.Command(bin, "-f", "--serve", addr, path)
@@ -210,11 +236,16 @@ func once(bin, log, path string, want int64, fromStart bool, timeout time.Durati
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	defer stop(cmd, exited)
+	defer func() {
+		stop(cmd, exited)
+		if st := cmd.ProcessState; st != nil {
+			cpu = st.UserTime() + st.SystemTime()
+		}
+	}()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	client := &http.Client{Timeout: 10 * time.Second}
@@ -256,12 +287,12 @@ func once(bin, log, path string, want int64, fromStart bool, timeout time.Durati
 		_, err := get("/healthz")
 		return err == nil, nil
 	}); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if !fromStart {
 		start = time.Now()
 		if err := appendFile(path, log); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 	}
 	var got int64
@@ -282,11 +313,11 @@ func once(bin, log, path string, want int64, fromStart bool, timeout time.Durati
 		}
 		return got == want, nil
 	})
-	d := time.Since(start)
+	d = time.Since(start)
 	if err != nil {
-		return 0, fmt.Errorf("%w (last count %d of %d)", err, got, want)
+		return 0, 0, fmt.Errorf("%w (last count %d of %d)", err, got, want)
 	}
-	return d, nil
+	return d, 0, nil
 }
 
 // appendFile appends the file src to dst, in writes of 4 MiB.
