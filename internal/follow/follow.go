@@ -30,12 +30,11 @@ const oldChecks = 8
 const (
 	fingerprintLen = 256      // delivered bytes kept to recognise the file's content
 	chunkLen       = 64 << 10 // read size of Reader, and of File's looks at a file's ends
-	blockLen       = 1 << 20  // read size of catchUp: the most a block handed to the sink holds, but for a longer line
+	blockLen       = 1 << 20  // read size of catchUp: the most a block holds, but for a longer line
 	keepCap        = 1 << 20  // larger scratch buffers are released after use
-	// lagMax is how far the library's lines may trail the ledger before
-	// File stops it (see onLine): reading them costs the library about a
-	// microsecond each, for nothing.
-	lagMax = 256 << 10
+	// lagMax is how much one catch-up may deliver while the library runs
+	// (see catchUp).
+	lagMax = 64 << 10
 )
 
 // The reasons of a Loss.
@@ -102,8 +101,8 @@ type Options struct {
 // read when following starts, or a read error. Each call of sink gets a
 // block of one or more whole lines, each with its "\n" (see Lines), at most
 // 1 MiB (blockLen) unless it holds a longer line: every line once, in
-// order. sink must not keep the block after returning. A process must not follow the
-// same path twice at a time (see the last trap below).
+// order. sink must not keep the block after returning. A process must not
+// follow the same path twice at a time (see the last trap below).
 //
 // A file that does not exist yet is waited for and read from its beginning
 // when it appears, even with FromEnd. With FromEnd, a line that is half
@@ -131,8 +130,10 @@ type Options struct {
 // that ends beyond it, or the first the library reads of a file it (re)
 // opened, makes File catch up to the end of the file. The library reads
 // every line itself on a goroutine of its own (two lseeks and a channel
-// send a line), so once its lines trail the ledger by more than 256 KiB
-// (lagMax), File stops it, and the next tick starts it again at the
+// send a line), and while File catches up it takes no event of its own
+// watch of the directory, which guards the library's exits (see the
+// traps below): so a catch-up that delivers more than 64 KiB (lagMax)
+// stops the library first, and the next tick starts it again at the
 // ledger's offset; meanwhile File's own watch of the path's directory,
 // which sees the file's writes too, wakes it.
 //
@@ -214,9 +215,10 @@ type Options struct {
 // descriptor or inotify instance in between, the process exits (once per
 // process, at the first File with inotify); a write to the file between a
 // chmod of the directory and File stopping the library (the time for File's
-// goroutine to take the event and stop it: microseconds on an idle machine)
-// can make the library stat first; and a change of permission of an
-// ancestor directory other than the file's own raises no event, so the
+// goroutine to take the event and stop it: microseconds on an idle machine,
+// plus, if it is catching up, the time the sink takes over at most 64 KiB
+// of lines) can make the library stat first; and a change of permission of
+// an ancestor directory other than the file's own raises no event, so the
 // library's next stat after it, on the next write, exits, unless an idle
 // check ran in between.
 //
@@ -595,9 +597,7 @@ func (f *follower) stopTail() {
 
 // onLine takes a line from the library as a wake-up, and reports whether
 // it made File catch up. A line that ends at or before the ledger's offset
-// was delivered already: it is dropped, with no system call, unless the
-// library trails the ledger by more than lagMax; then File stops it (the
-// next tick starts it at the ledger's offset) and catches up. Any other
+// was delivered already: it is dropped, with no system call. Any other
 // line, and the first of a file the library (re)opened, make File catch up
 // to the end of the shadow, which checks the fingerprint.
 func (f *follower) onLine(ctx context.Context, l *tail.Line) bool {
@@ -617,13 +617,7 @@ func (f *follower) onLine(ctx context.Context, l *tail.Line) bool {
 		return true
 	}
 	if end <= f.off && l.Num != 1 {
-		if f.off-end <= lagMax {
-			return false
-		}
-		// The events of File's watch that came while the library ran
-		// were taken without a look: look once now, and let the watch
-		// wake File from here on.
-		f.stopTail()
+		return false
 	}
 	f.catchUp(ctx)
 	return true
@@ -809,12 +803,20 @@ func (f *follower) rewind() {
 // the file was truncated or rewritten (before the read or while it ran, so
 // what it read may be of either content), and it starts over at the new
 // content's offset 0.
+//
+// Before it delivers more than lagMax in all, catchUp stops the library:
+// the library would read it all again, line by line, for nothing, and
+// File takes no event of its watch of the directory until catchUp
+// returns, so it could not stop the library in time (see File's doc). The
+// next tick starts the library again, at the ledger's offset; until then
+// File's watch wakes it.
 func (f *follower) catchUp(ctx context.Context) {
 	if f.block == nil {
 		f.block = make([]byte, blockLen)
 	}
 	buf := f.block
 	carry := 0 // buf[:carry] is an unfinished line, read from pos-carry
+	var done int64
 	for pos := f.off; ctx.Err() == nil; {
 		if carry == len(buf) { // a line longer than buf
 			buf = append(buf, make([]byte, len(buf))...)
@@ -834,6 +836,9 @@ func (f *follower) catchUp(ctx context.Context) {
 		f.read = max(f.read, pos)
 		if i := bytes.LastIndexByte(buf[carry:carry+n], '\n'); i >= 0 {
 			cut := carry + i + 1
+			if done += int64(cut); done > lagMax {
+				f.stopTail()
+			}
 			f.deliver(buf[:cut])
 			carry = copy(buf, buf[cut:carry+n])
 		} else {
