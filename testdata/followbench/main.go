@@ -118,7 +118,9 @@ func run(size, seed int64, runs int, fromStart bool, bin, base string, timeout t
 	best := make([]time.Duration, len(bins))
 	for i := range runs {
 		for j, b := range bins {
-			d, cpu, err := once(b, log, filepath.Join(tmp, fmt.Sprintf("run%d.log", i)), want, fromStart, timeout)
+			runLog := filepath.Join(tmp, "run.log")
+			d, cpu, err := once(b, log, runLog, want, fromStart, timeout)
+			os.Remove(runLog)
 			if err != nil {
 				return fmt.Errorf("%s, run %d: %w", b, i+1, err)
 			}
