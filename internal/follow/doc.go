@@ -6,13 +6,12 @@
 // and in order, until the context ends (Reader also stops at EOF, after a
 // last unterminated line, handed over with a "\n" added). Each call of the
 // sink gets a block of one or more whole lines, each with its "\n" (and
-// the "\r" before it, if any): what one read of the input completed, at
-// most 1 MiB for File and 64 KiB for Reader, more only when it holds a
-// longer line. [Lines] iterates over a block's lines without their line
-// endings. The sink must not keep the block after it returns.
+// the "\r" before it, if any), at most 64 KiB unless it is one longer
+// line. [Lines] iterates over a block's lines without their line endings.
+// The sink must not keep the block after it returns.
 //
-// File reads the file itself, in blocks, and checks once a block that the
-// file was not truncated or rewritten under it; the tail library it is
+// File reads the file itself, 1 MiB at a time, and checks once a read that
+// the file was not truncated or rewritten under it; the tail library it is
 // built on (github.com/nxadm/tail) serves only to wake it when the file
 // grows. File carries on across truncation, rename rotation, and deletion
 // and recreation, and waits for a file that does not exist yet.

@@ -30,7 +30,8 @@ const oldChecks = 8
 const (
 	fingerprintLen = 256      // delivered bytes kept to recognise the file's content
 	chunkLen       = 64 << 10 // read size of Reader, and of File's looks at a file's ends
-	blockLen       = 1 << 20  // read size of catchUp: the most a block holds, but for a longer line
+	blockLen       = 1 << 20  // read size of catchUp
+	blockMax       = 64 << 10 // the most a block handed to the sink holds, but for a longer line
 	keepCap        = 1 << 20  // larger scratch buffers are released after use
 	// lagMax is how much one catch-up may deliver while the library runs
 	// (see catchUp).
@@ -100,7 +101,7 @@ type Options struct {
 // it cannot recover from: a path that is not a regular file or cannot be
 // read when following starts, or a read error. Each call of sink gets a
 // block of one or more whole lines, each with its "\n" (see Lines), at most
-// 1 MiB (blockLen) unless it holds a longer line: every line once, in
+// 64 KiB (blockMax) unless it is one longer line: every line once, in
 // order. sink must not keep the block after returning. A process must not
 // follow the same path twice at a time (see the last trap below).
 //
@@ -113,11 +114,11 @@ type Options struct {
 // File reads the file itself, through a "shadow" file descriptor on the
 // same file, and keeps a ledger: the offset up to which it has delivered
 // complete lines, and the last 256 bytes (fingerprintLen) it delivered
-// before that offset. It reads ("catches up") in blocks: what the shadow
-// holds beyond the ledger, 1 MiB (blockLen) per read, each read's complete
-// lines handed to the sink at once. Catching up delivers only
-// "\n"-terminated lines, like CompleteLines below, and checks the
-// fingerprint after each read: if the bytes before the ledger's offset
+// before that offset. It reads ("catches up") what the shadow holds beyond
+// the ledger 1 MiB (blockLen) at a time, and hands each read's complete
+// lines to the sink in blocks of up to 64 KiB (blockMax). Catching up
+// delivers only "\n"-terminated lines, like CompleteLines below, and checks
+// the fingerprint after each read: if the bytes before the ledger's offset
 // changed, the file was truncated or rewritten (before the read or while it
 // ran), and File starts over at offset 0 of the new content.
 //
@@ -177,8 +178,9 @@ type Options struct {
 // to tell what is still written to it. The library reopens the path only
 // once it has read the old file to its end, so a follower behind by a
 // rotation would skip the file in between: at each tick (busy or not) and
-// directory event File opens a new file at the path and queues it, and
-// reads the queued files in turn when it moves on.
+// directory event, and between the blocks it hands to the sink, File opens
+// a new file at the path and queues it, and reads the queued files in turn
+// when it moves on.
 //
 // Lost wake-up: the library starts its inotify watch only when it first
 // reaches the end of a (re)opened file, or of the file File started it on;
@@ -246,10 +248,11 @@ type Options struct {
 //
 // Not detectable, so not told: a file that was replaced again before File
 // opened it (its lines are lost). File opens each new file at the path at
-// its next tick or directory event, even while it is still reading the
-// previous one, and reads them in turn (notice), so this takes two
-// rotations within one of its intervals, or more than 16 (maxNext) files
-// queued. Also not told: a rewrite that
+// its next tick or directory event, or after the block the sink is busy
+// with, even while it is still reading the previous one, and reads them in
+// turn (notice), so this takes two rotations within one of its intervals
+// (or within the time the sink takes over a block), or more than 16
+// (maxNext) files queued. Also not told: a rewrite that
 // reproduces, at the same offsets, the fingerprint bytes before the
 // ledger's offset (e.g. a restarted server writing the same banner again,
 // and nothing else yet) looks like an append, so the lines before that
@@ -676,9 +679,13 @@ func (f *follower) adopt(ctx context.Context, force bool) {
 			file.Close()
 			return
 		}
+		// The shadow, then the files that were at the path in between,
+		// in turn. The files noticed meanwhile (newer ones, or file
+		// again) are queued anew.
+		queue := f.next
+		f.next = nil
 		f.catchUp(ctx)
-		// The files that were at the path in between, in turn.
-		for _, n := range f.next {
+		for _, n := range queue {
 			if os.SameFile(n.info, fi) {
 				n.file.Close()
 				continue
@@ -686,8 +693,16 @@ func (f *follower) adopt(ctx context.Context, force bool) {
 			f.moveOn(n.file, n.info)
 			f.catchUp(ctx)
 		}
-		f.next = f.next[:0]
 		f.moveOn(file, fi)
+		kept := f.next[:0]
+		for _, n := range f.next {
+			if os.SameFile(n.info, fi) {
+				n.file.Close()
+				continue
+			}
+			kept = append(kept, n)
+		}
+		f.next = kept
 		return
 	}
 	f.shadow, f.shadowInfo = file, fi
@@ -706,7 +721,9 @@ func (f *follower) moveOn(file *os.File, fi os.FileInfo) {
 // notice opens a file at the path that is neither the shadow nor one
 // noticed before, and queues it, so that a file replaced again before File
 // moved on to it (File behind the writer by a rotation) is still read when
-// it does. At most maxNext files are queued.
+// it does. At most maxNext files are queued. It runs at each tick and
+// event of the directory, and between the blocks of a catch-up, which can
+// keep File from those for long.
 func (f *follower) notice() {
 	if f.shadow == nil || len(f.next) >= maxNext {
 		return
@@ -798,18 +815,20 @@ func (f *follower) rewind() {
 
 // catchUp delivers the complete lines the shadow holds beyond the ledger,
 // reading blockLen bytes at a time (more for a longer line) and handing
-// each read's complete lines to the sink at once. After each read it
-// checks the fingerprint: if the bytes before the ledger's offset changed,
-// the file was truncated or rewritten (before the read or while it ran, so
-// what it read may be of either content), and it starts over at the new
-// content's offset 0.
+// each read's complete lines to the sink in blocks of up to blockMax.
+// After each read it checks the fingerprint: if the bytes before the
+// ledger's offset changed, the file was truncated or rewritten (before the
+// read or while it ran, so what it read may be of either content), and it
+// starts over at the new content's offset 0.
 //
-// Before it delivers more than lagMax in all, catchUp stops the library:
-// the library would read it all again, line by line, for nothing, and
-// File takes no event of its watch of the directory until catchUp
-// returns, so it could not stop the library in time (see File's doc). The
-// next tick starts the library again, at the ledger's offset; until then
-// File's watch wakes it.
+// File takes no tick and no event of its watch of the directory until
+// catchUp returns, which takes as long as the sink needs for all the file
+// holds. So between blocks catchUp looks for a new file at the path
+// (notice), and before it delivers more than lagMax in all it stops the
+// library: the library would read it all again, line by line, for nothing,
+// and File could not stop it in time (see File's doc). The next tick
+// starts the library again, at the ledger's offset; until then File's
+// watch wakes it.
 func (f *follower) catchUp(ctx context.Context) {
 	if f.block == nil {
 		f.block = make([]byte, blockLen)
@@ -836,10 +855,17 @@ func (f *follower) catchUp(ctx context.Context) {
 		f.read = max(f.read, pos)
 		if i := bytes.LastIndexByte(buf[carry:carry+n], '\n'); i >= 0 {
 			cut := carry + i + 1
-			if done += int64(cut); done > lagMax {
-				f.stopTail()
+			for lines := buf[:cut]; len(lines) > 0; {
+				block := lines[:wholeLines(lines, blockMax)]
+				if done > 0 {
+					f.notice()
+				}
+				if done += int64(len(block)); done > lagMax {
+					f.stopTail()
+				}
+				f.deliver(block)
+				lines = lines[len(block):]
 			}
-			f.deliver(buf[:cut])
 			carry = copy(buf, buf[cut:carry+n])
 		} else {
 			carry += n
@@ -852,6 +878,19 @@ func (f *follower) catchUp(ctx context.Context) {
 	if cap(buf) > blockLen {
 		f.block = nil
 	}
+}
+
+// wholeLines returns the length of the longest run of whole lines at the
+// start of lines (whole lines themselves) that is at most limit bytes
+// long, or of its first line if that is longer.
+func wholeLines(lines []byte, limit int) int {
+	if len(lines) <= limit {
+		return len(lines)
+	}
+	if i := bytes.LastIndexByte(lines[:limit], '\n'); i >= 0 {
+		return i + 1
+	}
+	return limit + bytes.IndexByte(lines[limit:], '\n') + 1
 }
 
 // deliver passes lines, whole lines with their "\n", to the sink, and

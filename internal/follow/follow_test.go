@@ -37,10 +37,35 @@ type recorder struct {
 	blocks  []int         // the size of each block
 	changed chan struct{} // signalled after each line
 
-	// If holdAt > 0, the sink closes held after the holdAt-th line and
-	// then waits until release is closed, holding up the follower.
-	holdAt        int
-	held, release chan struct{}
+	// holds holds up the follower at the lines it lists (see holdAt).
+	holds map[int]*gate
+}
+
+// gate is where a recorder holds up the follower: it closes held once
+// it has recorded the line, then waits until release is closed.
+type gate struct{ held, release chan struct{} }
+
+// holdAt makes the recorder hold up the follower at its n-th line; it
+// must be called before following starts.
+func (r *recorder) holdAt(n int) *gate {
+	if r.holds == nil {
+		r.holds = make(map[int]*gate)
+	}
+	g := &gate{make(chan struct{}), make(chan struct{})}
+	r.holds[n] = g
+	return g
+}
+
+// wait waits until the follower is held at the gate, and reports whether
+// it was within d; if not, it releases the gate.
+func (g *gate) wait(d time.Duration) bool {
+	select {
+	case <-g.held:
+		return true
+	case <-time.After(d):
+		close(g.release)
+		return false
+	}
 }
 
 func newRecorder() *recorder {
@@ -64,9 +89,9 @@ func (r *recorder) sink(block []byte) {
 		case r.changed <- struct{}{}:
 		default:
 		}
-		if n == r.holdAt {
-			close(r.held)
-			<-r.release
+		if g := r.holds[n]; g != nil {
+			close(g.held)
+			<-g.release
 		}
 	}
 }
@@ -387,7 +412,7 @@ func TestFollowBlocks(t *testing.T) { modes(t, testBlocks) }
 
 // testBlocks follows a file that holds 3 MiB of short lines when following
 // starts, then gets as much again in one write: the lines come in blocks of
-// at most 1 MiB, many lines to a block.
+// at most 64 KiB, many lines to a block.
 func testBlocks(t *testing.T, poll bool) {
 	w := newLogWriter(t)
 	if err := w.create(); err != nil {
@@ -421,12 +446,12 @@ func testBlocks(t *testing.T, poll bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, n := range s.blocks {
-		if n > 1<<20 {
-			t.Errorf("a block of %d bytes, want at most 1 MiB", n)
+		if n > 64<<10 {
+			t.Errorf("a block of %d bytes, want at most 64 KiB", n)
 		}
 	}
-	// 6 MiB in reads of 1 MiB, and what a read made while the writer
-	// wrote completed: far fewer blocks than lines.
+	// Blocks of up to 64 KiB of lines of about 40 bytes, and what a read
+	// made while the writer wrote completed: far fewer blocks than lines.
 	if len(s.blocks) > len(w.want)/100 {
 		t.Errorf("%d lines came in %d blocks", len(w.want), len(s.blocks))
 	}
@@ -654,17 +679,14 @@ func testVanishWhileReading(t *testing.T, poll bool) {
 	// file, waits for the path to exist again; polling, the idle check
 	// alone reads.
 	rec := newRecorder()
-	rec.holdAt, rec.held, rec.release = 10, make(chan struct{}), make(chan struct{})
+	g := rec.holdAt(10)
 	s := startTo(t, w.path, follow.Options{Poll: poll}, rec)
 	runWriter(t, func() error {
-		select {
-		case <-rec.held:
-		case <-time.After(wait):
-			close(rec.release)
+		if !g.wait(wait) {
 			return errors.New("follower did not reach line 10")
 		}
 		err := os.Remove(w.path)
-		close(rec.release)
+		close(g.release)
 		if err != nil {
 			return err
 		}
@@ -970,6 +992,59 @@ func testLostTruncated(t *testing.T, poll bool) {
 	if got := lost.get(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("lost %v, want %v", got, want)
 	}
+}
+
+func TestFollowRotateWhileCatchingUp(t *testing.T) { modes(t, testRotateWhileCatchingUp) }
+
+// testRotateWhileCatchingUp rotates the file twice while the follower is
+// still catching up on it (the sink holds it up, as a slow one would), the
+// second time after the follower has handed over more blocks: the file in
+// between, gone from the path by the time the follower has read the first
+// to its end, is read before the last one.
+func testRotateWhileCatchingUp(t *testing.T, poll bool) {
+	w := newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	// 4 MiB in one write: reads of 1 MiB, handed over in blocks of 64 KiB;
+	// the holds are in the first block and in the third.
+	var b strings.Builder
+	for b.Len() < 4<<20 {
+		line := requestLine(w.next)
+		w.next++
+		b.WriteString(line + "\n")
+		w.want = append(w.want, line)
+	}
+	if err := w.raw(b.String()); err != nil {
+		t.Fatal(err)
+	}
+	perBlock := (64 << 10) / (len(requestLine(0)) + 1)
+	rec := newRecorder()
+	first, second := rec.holdAt(10), rec.holdAt(2*perBlock+10)
+	s := startTo(t, w.path, follow.Options{Poll: poll}, rec)
+	rotate := func(suffix string) error {
+		if err := os.Rename(w.path, w.path+suffix); err != nil {
+			return err
+		}
+		if err := w.create(); err != nil {
+			return err
+		}
+		return w.lines(10)
+	}
+	runWriter(t, func() error {
+		for i, g := range []*gate{first, second} {
+			if !g.wait(wait) {
+				return fmt.Errorf("follower not held at hold %d", i+1)
+			}
+			err := rotate(fmt.Sprintf(".%d", i+1))
+			close(g.release)
+			if err != nil {
+				return err
+			}
+		}
+		return w.end()
+	})
+	check(t, s, w.want)
 }
 
 func TestFollowRotateTwiceBehind(t *testing.T) { modes(t, testRotateTwiceBehind) }
