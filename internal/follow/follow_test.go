@@ -42,8 +42,21 @@ type recorder struct {
 }
 
 // gate is where a recorder holds up the follower: it closes held once
-// it has recorded the line, then waits until release is closed.
-type gate struct{ held, release chan struct{} }
+// it has recorded the line, then waits until the gate is opened.
+type gate struct {
+	held, release chan struct{}
+	once          sync.Once
+}
+
+// open lets the follower go on, now or when it comes to the gate.
+func (g *gate) open() { g.once.Do(func() { close(g.release) }) }
+
+// openAll opens every gate of r, so that no follower stays held.
+func (r *recorder) openAll() {
+	for _, g := range r.holds {
+		g.open()
+	}
+}
 
 // holdAt makes the recorder hold up the follower at its n-th line; it
 // must be called before following starts.
@@ -51,19 +64,18 @@ func (r *recorder) holdAt(n int) *gate {
 	if r.holds == nil {
 		r.holds = make(map[int]*gate)
 	}
-	g := &gate{make(chan struct{}), make(chan struct{})}
+	g := &gate{held: make(chan struct{}), release: make(chan struct{})}
 	r.holds[n] = g
 	return g
 }
 
 // wait waits until the follower is held at the gate, and reports whether
-// it was within d; if not, it releases the gate.
+// it was within d.
 func (g *gate) wait(d time.Duration) bool {
 	select {
 	case <-g.held:
 		return true
 	case <-time.After(d):
-		close(g.release)
 		return false
 	}
 }
@@ -681,12 +693,13 @@ func testVanishWhileReading(t *testing.T, poll bool) {
 	rec := newRecorder()
 	g := rec.holdAt(10)
 	s := startTo(t, w.path, follow.Options{Poll: poll}, rec)
+	t.Cleanup(rec.openAll) // runs before the session's stop
 	runWriter(t, func() error {
 		if !g.wait(wait) {
 			return errors.New("follower did not reach line 10")
 		}
 		err := os.Remove(w.path)
-		close(g.release)
+		g.open()
 		if err != nil {
 			return err
 		}
@@ -1022,6 +1035,7 @@ func testRotateWhileCatchingUp(t *testing.T, poll bool) {
 	rec := newRecorder()
 	first, second := rec.holdAt(10), rec.holdAt(2*perBlock+10)
 	s := startTo(t, w.path, follow.Options{Poll: poll}, rec)
+	t.Cleanup(rec.openAll) // runs before the session's stop
 	rotate := func(suffix string) error {
 		if err := os.Rename(w.path, w.path+suffix); err != nil {
 			return err
@@ -1037,7 +1051,7 @@ func testRotateWhileCatchingUp(t *testing.T, poll bool) {
 				return fmt.Errorf("follower not held at hold %d", i+1)
 			}
 			err := rotate(fmt.Sprintf(".%d", i+1))
-			close(g.release)
+			g.open()
 			if err != nil {
 				return err
 			}
