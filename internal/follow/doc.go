@@ -1,13 +1,22 @@
 // Package follow reads a log file as it grows, like tail -F, or a pipe
-// until it closes, and hands each line to a sink.
+// until it closes, and hands its lines to a sink in blocks.
 //
 // [File] takes a path and [Options]; [Reader] takes an io.Reader such as
-// stdin. Both pass each complete line to a sink func(line []byte) once and
-// in order, without its "\n" or "\r\n", until the context ends (Reader also
-// stops at EOF, after a last unterminated line). File carries on across
-// truncation, rename rotation, and deletion and recreation, and waits for a
-// file that does not exist yet. [Options.Clock] paces File's own checks of
-// the file, so that tests can step a clock.Fake instead of waiting.
+// stdin. Both pass every complete line to a sink func(lines []byte) once
+// and in order, until the context ends (Reader also stops at EOF, after a
+// last unterminated line, handed over with a "\n" added). Each call of the
+// sink gets a block of one or more whole lines, each with its "\n" (and
+// the "\r" before it, if any), at most 64 KiB unless it is one longer
+// line. [Lines] iterates over a block's lines without their line endings.
+// The sink must not keep the block after it returns.
+//
+// File reads the file itself, 1 MiB at a time, and checks once a read that
+// the file was not truncated or rewritten under it; the tail library it is
+// built on (github.com/nxadm/tail) serves only to wake it when the file
+// grows. File carries on across truncation, rename rotation, and deletion
+// and recreation, and waits for a file that does not exist yet.
+// [Options.Clock] paces File's own checks of the file, so that tests can
+// step a clock.Fake instead of waiting.
 //
 // File cannot deliver lines that were still unread when the file was
 // truncated, the lines of a file that was replaced again before File looked

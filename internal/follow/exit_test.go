@@ -47,21 +47,23 @@ func followChild(path string, poll bool) int {
 	ctx, cancel := context.WithTimeout(context.Background(), childLimit)
 	defer cancel()
 	var hogs []*os.File
-	sink := func(line []byte) {
-		fmt.Fprintf(out, "line %s\n", line)
-		switch string(line) {
-		case "END":
-			cancel()
-		case "HOG":
-			var err error
-			hogs, err = hogDescriptors()
-			fmt.Fprintf(out, "hogged %d: %v\n", len(hogs), err)
-		case "RELEASE":
-			for _, f := range hogs {
-				f.Close()
+	sink := func(block []byte) {
+		for line := range follow.Lines(block) {
+			fmt.Fprintf(out, "line %s\n", line)
+			switch string(line) {
+			case "END":
+				cancel()
+			case "HOG":
+				var err error
+				hogs, err = hogDescriptors()
+				fmt.Fprintf(out, "hogged %d: %v\n", len(hogs), err)
+			case "RELEASE":
+				for _, f := range hogs {
+					f.Close()
+				}
+				hogs = nil
+				fmt.Fprintln(out, "released")
 			}
-			hogs = nil
-			fmt.Fprintln(out, "released")
 		}
 	}
 	onLost := func(l follow.Loss) { fmt.Fprintf(out, "lost %s %d: %v\n", l.Reason, l.Bytes, l) }

@@ -29,9 +29,13 @@ const oldChecks = 8
 
 const (
 	fingerprintLen = 256      // delivered bytes kept to recognise the file's content
-	verifyLen      = 512      // bytes of a library line compared with the file, at most
-	chunkLen       = 64 << 10 // read size when File reads the file itself
+	chunkLen       = 64 << 10 // read size of Reader, and of File's looks at a file's ends
+	blockLen       = 1 << 20  // read size of catchUp
+	blockMax       = 64 << 10 // the most a block handed to the sink holds, but for a longer line
 	keepCap        = 1 << 20  // larger scratch buffers are released after use
+	// lagMax is how much one catch-up may deliver while the library runs
+	// (see catchUp).
+	lagMax = 64 << 10
 )
 
 // The reasons of a Loss.
@@ -90,15 +94,16 @@ type Options struct {
 	OnLost func(Loss)
 }
 
-// File delivers each complete line of the file at path to sink, first the
+// File hands the complete lines of the file at path to sink, first the
 // lines it already holds (unless FromEnd), then new ones as they are
 // written, across truncation, rename-and-recreate rotation and deletion and
 // recreation, until ctx is done. It returns nil when ctx ends, or an error
 // it cannot recover from: a path that is not a regular file or cannot be
-// read when following starts, or a read error. The line passed to sink has
-// no trailing "\n" or "\r"; sink must not keep it after returning. A
-// process must not follow the same path twice at a time (see the last trap
-// below).
+// read when following starts, or a read error. Each call of sink gets a
+// block of one or more whole lines, each with its "\n" (see Lines), at most
+// 64 KiB (blockMax) unless it is one longer line: every line once, in
+// order. sink must not keep the block after returning. A process must not
+// follow the same path twice at a time (see the last trap below).
 //
 // A file that does not exist yet is waited for and read from its beginning
 // when it appears, even with FromEnd. With FromEnd, a line that is half
@@ -106,26 +111,37 @@ type Options struct {
 //
 // # How
 //
-// File uses github.com/nxadm/tail (Follow, ReOpen and CompleteLines on,
-// MustExist off, logger silenced, inotify only) to read the file and to
-// learn quickly about new data. The library on its own loses or repeats
-// lines in the situations below (all checked against v1.4.11), so File
-// keeps a "shadow" file descriptor on the same file and a ledger: the
-// offset up to which it has delivered complete lines, and the last 256
-// bytes (fingerprintLen) it delivered before that offset. A line from the
-// library is delivered only if the shadow holds those bytes immediately
-// followed by the line at the offset the library reports (one pread per
-// line); otherwise the file changed under the library, and File delivers
-// what it has not yet delivered by reading the shadow itself ("catching
-// up"). Lines the library reports below the ledger's offset are dropped as
-// repeats. Catching up delivers only "\n"-terminated lines, like
-// CompleteLines, and checks the fingerprint again after each read, so that
-// a truncation during the read is not taken for an append.
+// File reads the file itself, through a "shadow" file descriptor on the
+// same file, and keeps a ledger: the offset up to which it has delivered
+// complete lines, and the last 256 bytes (fingerprintLen) it delivered
+// before that offset. It reads ("catches up") what the shadow holds beyond
+// the ledger 1 MiB (blockLen) at a time, and hands each read's complete
+// lines to the sink in blocks of up to 64 KiB (blockMax). Catching up
+// delivers only "\n"-terminated lines, like CompleteLines below, and checks
+// the fingerprint after each read: if the bytes before the ledger's offset
+// changed, the file was truncated or rewritten (before the read or while it
+// ran), and File starts over at offset 0 of the new content.
 //
-// The idle check runs every 250 ms (checkEvery) of Options.Clock while the
-// library has delivered no line since the previous one, and on every event
-// of File's own watch of the path's directory while the library is not
-// running: it adopts a new file at the path once that holds a complete
+// To learn quickly about new data, File uses github.com/nxadm/tail (Follow,
+// ReOpen and CompleteLines on, MustExist off, logger silenced, inotify
+// only), as a wake-up: the library on its own loses or repeats lines in the
+// situations below (all checked against v1.4.11), so its lines are never
+// delivered as they are. A library line that ends at or before the ledger's
+// offset was delivered already and is dropped, without a system call; one
+// that ends beyond it, or the first the library reads of a file it (re)
+// opened, makes File catch up to the end of the file. The library reads
+// every line itself on a goroutine of its own (two lseeks and a channel
+// send a line), and while File catches up it takes no event of its own
+// watch of the directory, which guards the library's exits (see the
+// traps below): so a catch-up that delivers more than 64 KiB (lagMax)
+// stops the library first, and the next tick starts it again at the
+// ledger's offset; meanwhile File's own watch of the path's directory,
+// which sees the file's writes too, wakes it.
+//
+// The idle check runs every 250 ms (checkEvery) of Options.Clock unless a
+// library line made File catch up since the previous one, and on every
+// event of File's own watch of the path's directory while the library is
+// not running: it adopts a new file at the path once that holds a complete
 // line, compares the fingerprint, and delivers the complete lines the
 // shadow holds beyond the ledger. Without the library (Options.Poll, no
 // inotify, or one of the cases below), the idle check is the whole engine.
@@ -145,9 +161,10 @@ type Options struct {
 // can make it read at the old offset first (fragment) and then again from 0
 // (repeats). The fingerprint check catches both: the bytes before the
 // ledger's offset no longer match, so File starts over at offset 0 of the
-// new content. A rewrite after which the library delivers nothing (an
-// equal-size rewrite leaves it at the end of the file) is caught by the
-// idle check.
+// new content. A rewrite after which the library delivers no line that
+// ends beyond the ledger's offset (an equal-size rewrite leaves it at the
+// end of the file; the lines it reads below that offset are dropped
+// unchecked) is caught by the idle check.
 //
 // Rename (rotation) and deletion: the library closes the old file as soon
 // as it sees the rename or unlink, even when the notification for lines
@@ -161,12 +178,14 @@ type Options struct {
 // to tell what is still written to it. The library reopens the path only
 // once it has read the old file to its end, so a follower behind by a
 // rotation would skip the file in between: at each tick (busy or not) and
-// directory event File opens a new file at the path and queues it, and
-// reads the queued files in turn when it moves on.
+// directory event, and between the blocks it hands to the sink, File opens
+// a new file at the path and queues it, and reads the queued files in turn
+// when it moves on.
 //
 // Lost wake-up: the library starts its inotify watch only when it first
-// reaches the end of a (re)opened file; data written between that read and
-// the watch produces no event, so those lines wait for the next write.
+// reaches the end of a (re)opened file, or of the file File started it on;
+// data written between that read and the watch produces no event, so those
+// lines wait for the next write.
 // inotify queue overflows and file systems where inotify stays silent
 // (network and some container mounts) have the same effect. The idle check
 // reads such lines from the shadow after at most two of its intervals; it
@@ -198,9 +217,10 @@ type Options struct {
 // descriptor or inotify instance in between, the process exits (once per
 // process, at the first File with inotify); a write to the file between a
 // chmod of the directory and File stopping the library (the time for File's
-// goroutine to take the event and stop it: microseconds on an idle machine)
-// can make the library stat first; and a change of permission of an
-// ancestor directory other than the file's own raises no event, so the
+// goroutine to take the event and stop it: microseconds on an idle machine,
+// plus, if it is catching up, the time the sink takes over at most 64 KiB
+// of lines) can make the library stat first; and a change of permission of
+// an ancestor directory other than the file's own raises no event, so the
 // library's next stat after it, on the next write, exits, unless an idle
 // check ran in between.
 //
@@ -228,16 +248,17 @@ type Options struct {
 //
 // Not detectable, so not told: a file that was replaced again before File
 // opened it (its lines are lost). File opens each new file at the path at
-// its next tick or directory event, even while it is still reading the
-// previous one, and reads them in turn (notice), so this takes two
-// rotations within one of its intervals, or more than 16 (maxNext) files
-// queued. Also not told: a rewrite that
+// its next tick or directory event, or after the block the sink is busy
+// with, even while it is still reading the previous one, and reads them in
+// turn (notice), so this takes two rotations within one of its intervals
+// (or within the time the sink takes over a block), or more than 16
+// (maxNext) files queued. Also not told: a rewrite that
 // reproduces, at the same offsets, the fingerprint bytes before the
 // ledger's offset (e.g. a restarted server writing the same banner again,
 // and nothing else yet) looks like an append, so the lines before that
 // offset are not delivered again; a truncation to a non-zero size looks like
 // a rewrite, so the kept prefix is delivered again.
-func File(ctx context.Context, path string, opts Options, sink func(line []byte)) error {
+func File(ctx context.Context, path string, opts Options, sink func(lines []byte)) error {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return fmt.Errorf("follow %s: %w", path, err)
@@ -302,7 +323,7 @@ type queued struct {
 // File's doc describes. Only File's goroutine uses it.
 type follower struct {
 	path, dir string // absolute
-	sink      func(line []byte)
+	sink      func(lines []byte)
 	clock     clock.Clock
 	onLost    func(Loss)
 
@@ -327,8 +348,7 @@ type follower struct {
 	badInfo    os.FileInfo // the unreadable file it was told for, if any
 
 	scratch []byte // pread buffer for checks
-	chunk   []byte // read buffer for catchUp
-	pending []byte // catchUp's unfinished line
+	block   []byte // read buffer for catchUp
 	line    []byte // a library line and its "\n"
 }
 
@@ -404,13 +424,13 @@ func (f *follower) run(ctx context.Context) error {
 		}
 	}
 	defer f.stopTail()
+	// What the file holds is read before the library starts, at the
+	// ledger's offset: it need not read it too.
+	f.check(ctx)
 	f.startTail()
-	if f.t == nil {
-		f.check(ctx)
-	}
 	tick := f.clock.NewTicker(checkEvery)
 	defer tick.Stop()
-	busy := false // a library line came in since the last tick
+	busy := false // a library line made File catch up since the last tick
 	for f.err == nil {
 		var lines <-chan *tail.Line
 		if f.t != nil {
@@ -421,8 +441,7 @@ func (f *follower) run(ctx context.Context) error {
 			return nil
 		case l, ok := <-lines:
 			if ok {
-				busy = true
-				f.onLine(ctx, l)
+				busy = f.onLine(ctx, l) || busy
 				continue
 			}
 			err := f.t.Wait()
@@ -579,15 +598,16 @@ func (f *follower) stopTail() {
 	}
 }
 
-// onLine delivers a line from the library if it is the next one in the
-// shadow, and otherwise brings the ledger up to date from the shadow.
-func (f *follower) onLine(ctx context.Context, l *tail.Line) {
+// onLine takes a line from the library as a wake-up, and reports whether
+// it made File catch up. A line that ends at or before the ledger's offset
+// was delivered already: it is dropped, with no system call. Any other
+// line, and the first of a file the library (re)opened, make File catch up
+// to the end of the shadow, which checks the fingerprint.
+func (f *follower) onLine(ctx context.Context, l *tail.Line) bool {
 	if l.Err != nil { // rate-limiter notice; no rate limiter is set
-		return
+		return false
 	}
-	text := l.Text
 	end := l.SeekInfo.Offset // just after the line's "\n"
-	start := end - int64(len(text)) - 1
 	if l.Num == 1 {
 		// The library has (re)opened the file: after rotation or
 		// deletion, drain the old file before the new one's lines.
@@ -596,24 +616,14 @@ func (f *follower) onLine(ctx context.Context, l *tail.Line) {
 	if f.shadow == nil {
 		// The path vanished again before it could be opened: nothing
 		// to check the line against.
-		f.deliverText(text)
-		return
+		f.deliverText(l.Text)
+		return true
 	}
-	if start == f.off && f.holds(start, text) {
-		f.deliverText(text)
-		return
+	if end <= f.off && l.Num != 1 {
+		return false
 	}
-	// The file changed under the library, or the line is a repeat.
-	if !f.fingerprintOK() { // rewritten: everything in it is new
-		f.truncated()
-		if start == 0 && f.holds(0, text) {
-			f.deliverText(text)
-			return
-		}
-	}
-	if end > f.off {
-		f.catchUp(ctx)
-	}
+	f.catchUp(ctx)
+	return true
 }
 
 // check is the idle check: it adopts a new file at the path once it holds a
@@ -669,9 +679,13 @@ func (f *follower) adopt(ctx context.Context, force bool) {
 			file.Close()
 			return
 		}
+		// The shadow, then the files that were at the path in between,
+		// in turn. The files noticed meanwhile (newer ones, or file
+		// again) are queued anew.
+		queue := f.next
+		f.next = nil
 		f.catchUp(ctx)
-		// The files that were at the path in between, in turn.
-		for _, n := range f.next {
+		for _, n := range queue {
 			if os.SameFile(n.info, fi) {
 				n.file.Close()
 				continue
@@ -679,8 +693,16 @@ func (f *follower) adopt(ctx context.Context, force bool) {
 			f.moveOn(n.file, n.info)
 			f.catchUp(ctx)
 		}
-		f.next = f.next[:0]
 		f.moveOn(file, fi)
+		kept := f.next[:0]
+		for _, n := range f.next {
+			if os.SameFile(n.info, fi) {
+				n.file.Close()
+				continue
+			}
+			kept = append(kept, n)
+		}
+		f.next = kept
 		return
 	}
 	f.shadow, f.shadowInfo = file, fi
@@ -699,7 +721,9 @@ func (f *follower) moveOn(file *os.File, fi os.FileInfo) {
 // notice opens a file at the path that is neither the shadow nor one
 // noticed before, and queues it, so that a file replaced again before File
 // moved on to it (File behind the writer by a rotation) is still read when
-// it does. At most maxNext files are queued.
+// it does. At most maxNext files are queued. It runs at each tick and
+// event of the directory, and between the blocks of a catch-up, which can
+// keep File from those for long.
 func (f *follower) notice() {
 	if f.shadow == nil || len(f.next) >= maxNext {
 		return
@@ -789,72 +813,99 @@ func (f *follower) rewind() {
 	f.off, f.last, f.read = 0, f.last[:0], 0
 }
 
-// catchUp delivers the complete lines the shadow holds beyond the ledger.
+// catchUp delivers the complete lines the shadow holds beyond the ledger,
+// reading blockLen bytes at a time (more for a longer line) and handing
+// each read's complete lines to the sink in blocks of up to blockMax.
 // After each read it checks the fingerprint: if the bytes before the
 // ledger's offset changed, the file was truncated or rewritten (before the
 // read or while it ran, so what it read may be of either content), and it
 // starts over at the new content's offset 0.
+//
+// File takes no tick and no event of its watch of the directory until
+// catchUp returns, which takes as long as the sink needs for all the file
+// holds. So between blocks catchUp looks for a new file at the path
+// (notice), and before it delivers more than lagMax in all it stops the
+// library: the library would read it all again, line by line, for nothing,
+// and File could not stop it in time (see File's doc). The next tick
+// starts the library again, at the ledger's offset; until then File's
+// watch wakes it.
 func (f *follower) catchUp(ctx context.Context) {
-	if f.chunk == nil {
-		f.chunk = make([]byte, chunkLen)
+	if f.block == nil {
+		f.block = make([]byte, blockLen)
 	}
-	pend := f.pending[:0]
+	buf := f.block
+	carry := 0 // buf[:carry] is an unfinished line, read from pos-carry
+	var done int64
 	for pos := f.off; ctx.Err() == nil; {
-		n, err := f.shadow.ReadAt(f.chunk, pos)
+		if carry == len(buf) { // a line longer than buf
+			buf = append(buf, make([]byte, len(buf))...)
+			buf = buf[:cap(buf)]
+		}
+		n, err := f.shadow.ReadAt(buf[carry:], pos)
 		if err != nil && err != io.EOF {
 			f.err = err
 			break
 		}
 		if !f.fingerprintOK() {
 			f.truncated()
-			pos, pend = 0, pend[:0]
+			pos, carry = 0, 0
 			continue
 		}
 		pos += int64(n)
 		f.read = max(f.read, pos)
-		data := f.chunk[:n]
-		for {
-			i := bytes.IndexByte(data, '\n')
-			if i < 0 {
-				break
+		if i := bytes.LastIndexByte(buf[carry:carry+n], '\n'); i >= 0 {
+			cut := carry + i + 1
+			for lines := buf[:cut]; len(lines) > 0; {
+				block := lines[:wholeLines(lines, blockMax)]
+				if done > 0 {
+					f.notice()
+				}
+				if done += int64(len(block)); done > lagMax {
+					f.stopTail()
+				}
+				f.deliver(block)
+				lines = lines[len(block):]
 			}
-			if len(pend) > 0 {
-				pend = append(pend, data[:i+1]...)
-				f.deliver(pend)
-				pend = pend[:0]
-			} else {
-				f.deliver(data[:i+1])
-			}
-			data = data[i+1:]
+			carry = copy(buf, buf[cut:carry+n])
+		} else {
+			carry += n
 		}
-		pend = append(pend, data...)
 		if err != nil || n == 0 {
 			break
 		}
 	}
-	f.pending = pend[:0]
-	if cap(f.pending) > keepCap {
-		f.pending = nil
+	f.block = buf
+	if cap(buf) > blockLen {
+		f.block = nil
 	}
 }
 
-// deliver passes raw, a line with its "\n", to the sink without its line
-// ending, and advances the ledger past it.
-func (f *follower) deliver(raw []byte) {
-	f.off += int64(len(raw))
-	if len(raw) >= fingerprintLen {
-		f.last = append(f.last[:0], raw[len(raw)-fingerprintLen:]...)
+// wholeLines returns the length of the longest run of whole lines at the
+// start of lines (whole lines themselves) that is at most limit bytes
+// long, or of its first line if that is longer.
+func wholeLines(lines []byte, limit int) int {
+	if len(lines) <= limit {
+		return len(lines)
+	}
+	if i := bytes.LastIndexByte(lines[:limit], '\n'); i >= 0 {
+		return i + 1
+	}
+	return limit + bytes.IndexByte(lines[limit:], '\n') + 1
+}
+
+// deliver passes lines, whole lines with their "\n", to the sink, and
+// advances the ledger past them.
+func (f *follower) deliver(lines []byte) {
+	f.off += int64(len(lines))
+	if len(lines) >= fingerprintLen {
+		f.last = append(f.last[:0], lines[len(lines)-fingerprintLen:]...)
 	} else {
-		f.last = append(f.last, raw...)
+		f.last = append(f.last, lines...)
 		if extra := len(f.last) - fingerprintLen; extra > 0 {
 			f.last = f.last[:copy(f.last, f.last[extra:])]
 		}
 	}
-	line := raw[:len(raw)-1]
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
-	}
-	f.sink(line)
+	f.sink(lines)
 }
 
 // buffer returns f.scratch resized to n bytes.
@@ -879,28 +930,6 @@ func (f *follower) close() {
 	if f.dirw != nil {
 		f.dirw.Close()
 	}
-}
-
-// holds reports whether the shadow holds, at start (which must be f.off),
-// the line text and its "\n", preceded by the ledger's fingerprint. Of a
-// long line it compares the first verifyLen bytes and the "\n".
-func (f *follower) holds(start int64, text string) bool {
-	k := len(f.last)
-	m := min(len(text)+1, verifyLen)
-	buf := f.buffer(k + m)
-	if n, _ := f.shadow.ReadAt(buf, start-int64(k)); n < len(buf) || !bytes.Equal(buf[:k], f.last) {
-		return false
-	}
-	got := buf[k:]
-	if m == len(text)+1 {
-		return got[m-1] == '\n' && string(got[:m-1]) == text
-	}
-	if string(got) != text[:m] {
-		return false
-	}
-	var nl [1]byte
-	n, _ := f.shadow.ReadAt(nl[:], start+int64(len(text)))
-	return n == 1 && nl[0] == '\n'
 }
 
 // deliverText delivers a line read by the library.

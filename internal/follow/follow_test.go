@@ -33,30 +33,78 @@ func modes(t *testing.T, test func(t *testing.T, poll bool)) {
 type recorder struct {
 	mu      sync.Mutex
 	lines   []string
+	bad     []string      // blocks that were empty or did not end with "\n"
+	blocks  []int         // the size of each block
 	changed chan struct{} // signalled after each line
 
-	// If holdAt > 0, the sink closes held after the holdAt-th line and
-	// then waits until release is closed, holding up the follower.
-	holdAt        int
+	// holds holds up the follower at the lines it lists (see holdAt).
+	holds map[int]*gate
+}
+
+// gate is where a recorder holds up the follower: it closes held once
+// it has recorded the line, then waits until the gate is opened.
+type gate struct {
 	held, release chan struct{}
+	once          sync.Once
+}
+
+// open lets the follower go on, now or when it comes to the gate.
+func (g *gate) open() { g.once.Do(func() { close(g.release) }) }
+
+// openAll opens every gate of r, so that no follower stays held.
+func (r *recorder) openAll() {
+	for _, g := range r.holds {
+		g.open()
+	}
+}
+
+// holdAt makes the recorder hold up the follower at its n-th line; it
+// must be called before following starts.
+func (r *recorder) holdAt(n int) *gate {
+	if r.holds == nil {
+		r.holds = make(map[int]*gate)
+	}
+	g := &gate{held: make(chan struct{}), release: make(chan struct{})}
+	r.holds[n] = g
+	return g
+}
+
+// wait waits until the follower is held at the gate, and reports whether
+// it was within d.
+func (g *gate) wait(d time.Duration) bool {
+	select {
+	case <-g.held:
+		return true
+	case <-time.After(d):
+		return false
+	}
 }
 
 func newRecorder() *recorder {
 	return &recorder{changed: make(chan struct{}, 1)}
 }
 
-func (r *recorder) sink(line []byte) {
+// sink records the lines of a block, checking that it holds whole lines.
+func (r *recorder) sink(block []byte) {
 	r.mu.Lock()
-	r.lines = append(r.lines, string(line))
-	n := len(r.lines)
-	r.mu.Unlock()
-	select {
-	case r.changed <- struct{}{}:
-	default:
+	r.blocks = append(r.blocks, len(block))
+	if len(block) == 0 || block[len(block)-1] != '\n' {
+		r.bad = append(r.bad, abbrev(string(block)))
 	}
-	if n == r.holdAt {
-		close(r.held)
-		<-r.release
+	r.mu.Unlock()
+	for line := range follow.Lines(block) {
+		r.mu.Lock()
+		r.lines = append(r.lines, string(line))
+		n := len(r.lines)
+		r.mu.Unlock()
+		select {
+		case r.changed <- struct{}{}:
+		default:
+		}
+		if g := r.holds[n]; g != nil {
+			close(g.held)
+			<-g.release
+		}
 	}
 }
 
@@ -268,6 +316,16 @@ func check(t *testing.T, s *session, want []string) {
 	if d := diff(s.snapshot(), want); d != "" {
 		t.Error(d)
 	}
+	if bad := s.badBlocks(); len(bad) > 0 {
+		t.Errorf("blocks of no whole line: %q", bad)
+	}
+}
+
+// badBlocks returns the blocks that were empty or did not end with "\n".
+func (r *recorder) badBlocks() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.bad...)
 }
 
 // diff describes how got differs from want, or returns "".
@@ -360,6 +418,55 @@ func testGrowth(t *testing.T, poll bool) {
 		return nil
 	})
 	check(t, s, w.want)
+}
+
+func TestFollowBlocks(t *testing.T) { modes(t, testBlocks) }
+
+// testBlocks follows a file that holds 3 MiB of short lines when following
+// starts, then gets as much again in one write: the lines come in blocks of
+// at most 64 KiB, many lines to a block.
+func testBlocks(t *testing.T, poll bool) {
+	w := newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	bulk := func() error {
+		var b strings.Builder
+		for b.Len() < 3<<20 {
+			line := requestLine(w.next)
+			w.next++
+			b.WriteString(line + "\n")
+			w.want = append(w.want, line)
+		}
+		_, err := w.f.WriteString(b.String())
+		return err
+	}
+	if err := bulk(); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, w.path, follow.Options{Poll: poll})
+	if err := s.waitFor(len(w.want)); err != nil {
+		t.Fatal(err)
+	}
+	runWriter(t, func() error {
+		if err := bulk(); err != nil {
+			return err
+		}
+		return w.end()
+	})
+	check(t, s, w.want)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, n := range s.blocks {
+		if n > 64<<10 {
+			t.Errorf("a block of %d bytes, want at most 64 KiB", n)
+		}
+	}
+	// Blocks of up to 64 KiB of lines of about 40 bytes, and what a read
+	// made while the writer wrote completed: far fewer blocks than lines.
+	if len(s.blocks) > len(w.want)/100 {
+		t.Errorf("%d lines came in %d blocks", len(w.want), len(s.blocks))
+	}
 }
 
 func TestFollowTruncate(t *testing.T) { modes(t, testTruncate) }
@@ -567,26 +674,32 @@ func testVanishWhileReading(t *testing.T, poll bool) {
 	if err := w.create(); err != nil {
 		t.Fatal(err)
 	}
+	// More than a block (1 MiB), so that the follower is in the middle of
+	// the file when the sink, which holds it at line 10, lets it go on
+	// after the file was deleted.
 	if err := w.lines(1000); err != nil {
 		t.Fatal(err)
 	}
-	// The sink holds the follower at line 10, so it is in the middle of
-	// the file when it is deleted. With inotify, the library's attempt to
-	// watch the file when it reaches the end fails and it stops with an
-	// error; the follower goes on with its idle check and starts the
-	// library again on its clock. Polling, the idle check alone reads.
+	big := " GET /big?" + strings.Repeat("v", 2<<20) + " 200 in 8ms"
+	if err := w.raw(big+"\n", big); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.lines(1000); err != nil {
+		t.Fatal(err)
+	}
+	// With inotify, the library, started once the follower has read the
+	// file, waits for the path to exist again; polling, the idle check
+	// alone reads.
 	rec := newRecorder()
-	rec.holdAt, rec.held, rec.release = 10, make(chan struct{}), make(chan struct{})
+	g := rec.holdAt(10)
 	s := startTo(t, w.path, follow.Options{Poll: poll}, rec)
+	t.Cleanup(rec.openAll) // runs before the session's stop
 	runWriter(t, func() error {
-		select {
-		case <-rec.held:
-		case <-time.After(wait):
-			close(rec.release)
+		if !g.wait(wait) {
 			return errors.New("follower did not reach line 10")
 		}
 		err := os.Remove(w.path)
-		close(rec.release)
+		g.open()
 		if err != nil {
 			return err
 		}
@@ -892,6 +1005,60 @@ func testLostTruncated(t *testing.T, poll bool) {
 	if got := lost.get(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("lost %v, want %v", got, want)
 	}
+}
+
+func TestFollowRotateWhileCatchingUp(t *testing.T) { modes(t, testRotateWhileCatchingUp) }
+
+// testRotateWhileCatchingUp rotates the file twice while the follower is
+// still catching up on it (the sink holds it up, as a slow one would), the
+// second time after the follower has handed over more blocks: the file in
+// between, gone from the path by the time the follower has read the first
+// to its end, is read before the last one.
+func testRotateWhileCatchingUp(t *testing.T, poll bool) {
+	w := newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	// 4 MiB in one write: reads of 1 MiB, handed over in blocks of 64 KiB;
+	// the holds are in the first block and in the third.
+	var b strings.Builder
+	for b.Len() < 4<<20 {
+		line := requestLine(w.next)
+		w.next++
+		b.WriteString(line + "\n")
+		w.want = append(w.want, line)
+	}
+	if err := w.raw(b.String()); err != nil {
+		t.Fatal(err)
+	}
+	perBlock := (64 << 10) / (len(requestLine(0)) + 1)
+	rec := newRecorder()
+	first, second := rec.holdAt(10), rec.holdAt(2*perBlock+10)
+	s := startTo(t, w.path, follow.Options{Poll: poll}, rec)
+	t.Cleanup(rec.openAll) // runs before the session's stop
+	rotate := func(suffix string) error {
+		if err := os.Rename(w.path, w.path+suffix); err != nil {
+			return err
+		}
+		if err := w.create(); err != nil {
+			return err
+		}
+		return w.lines(10)
+	}
+	runWriter(t, func() error {
+		for i, g := range []*gate{first, second} {
+			if !g.wait(wait) {
+				return fmt.Errorf("follower not held at hold %d", i+1)
+			}
+			err := rotate(fmt.Sprintf(".%d", i+1))
+			g.open()
+			if err != nil {
+				return err
+			}
+		}
+		return w.end()
+	})
+	check(t, s, w.want)
 }
 
 func TestFollowRotateTwiceBehind(t *testing.T) { modes(t, testRotateTwiceBehind) }

@@ -55,6 +55,36 @@ func TestReader(t *testing.T) {
 	if d := diff(rec.snapshot(), want); d != "" {
 		t.Error(d)
 	}
+	if bad := rec.badBlocks(); len(bad) > 0 {
+		t.Errorf("blocks of no whole line: %q", bad)
+	}
+}
+
+func TestLines(t *testing.T) {
+	for _, c := range []struct {
+		block string
+		want  []string
+	}{
+		{"", nil},
+		{"\n", []string{""}},
+		{"a\nb\r\n\r\n\nc\r\r\n", []string{"a", "b", "", "", "c\r"}},
+		{"a\nlast", []string{"a", "last"}},
+	} {
+		var got []string
+		for line := range follow.Lines([]byte(c.block)) {
+			got = append(got, string(line))
+		}
+		if d := diff(got, c.want); d != "" {
+			t.Errorf("Lines(%q): %s", c.block, d)
+		}
+	}
+	// A loop that stops early.
+	for line := range follow.Lines([]byte("a\nb\n")) {
+		if string(line) != "a" {
+			t.Errorf("first line %q, want %q", line, "a")
+		}
+		break
+	}
 }
 
 func TestReaderCancel(t *testing.T) {

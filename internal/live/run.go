@@ -200,31 +200,90 @@ func publish(ctx context.Context, l *State, clk clock.Clock) {
 // readInput follows one input into l until ctx is done or the input ends.
 // Data its follower skips is counted in l and told through onLost.
 func readInput(ctx context.Context, cfg Config, l *State, name string, now func() time.Time, onLost func(error)) error {
-	st := cfg.Parser.NewStream(name)
-	push := func(line []byte) {
-		l.Line(name)
-		at := now()
-		for _, ev := range st.Push(line) {
-			if ev.Kind == parser.KindMalformed && cfg.Warn != nil {
-				cfg.Warn(ev.Err)
-			}
-			l.Add(&ev, at)
-		}
-	}
-	var err error
+	b := &blockReader{st: cfg.Parser.NewStream(name), l: l, name: name, now: now, warn: cfg.Warn}
+	defer b.close()
 	if name == input.Stdin {
-		err = follow.Reader(ctx, cfg.Stdin, push)
-	} else {
-		opts := cfg.Follow
-		opts.OnLost = func(loss follow.Loss) {
-			l.Lost(loss.Reason, loss.Bytes)
-			onLost(fmt.Errorf("follow %s: %w", name, loss))
+		return follow.Reader(ctx, cfg.Stdin, b.push)
+	}
+	opts := cfg.Follow
+	opts.OnLost = func(loss follow.Loss) {
+		l.Lost(loss.Reason, loss.Bytes)
+		onLost(fmt.Errorf("follow %s: %w", name, loss))
+	}
+	return follow.File(ctx, name, opts, b.push)
+}
+
+// batchEvents is the most events a batch holds (at about 400 bytes each):
+// a block of 1 MiB of a dev log completes a few thousand.
+const batchEvents = 1024
+
+// blockReader reads the blocks of lines a follower hands over into a
+// State: it parses a block's lines into batches of events, and adds each
+// batch to the State under one lock of it, never held while parsing.
+type blockReader struct {
+	st   *parser.Stream
+	l    *State
+	name string
+	now  func() time.Time
+	warn func(error) // told of each malformed line, once the lines before it are in the State; may be nil
+
+	malformed []error // the block's malformed lines, told once it is in the State
+	bt        batch
+}
+
+// batch is lines parsed, waiting for the State: how many, the events they
+// completed and when they arrived.
+type batch struct {
+	lines  int
+	at     time.Time
+	evs    []parser.Event
+	phases []parser.Phase // the events' phases: the Stream reuses its own
+}
+
+// add appends ev to the batch, with a copy of its phases.
+func (bt *batch) add(ev parser.Event) {
+	if p := ev.Request.Phases; len(p) > 0 {
+		start := len(bt.phases)
+		bt.phases = append(bt.phases, p...)
+		ev.Request.Phases = bt.phases[start:len(bt.phases):len(bt.phases)]
+	}
+	bt.evs = append(bt.evs, ev)
+}
+
+// send adds the batch to the State and empties it.
+func (b *blockReader) send() {
+	bt := &b.bt
+	b.l.AddLines(b.name, bt.lines, bt.evs, bt.at)
+	bt.lines, bt.evs, bt.phases = 0, bt.evs[:0], bt.phases[:0]
+}
+
+// push reads a block of lines (see follow.Lines) into the State.
+func (b *blockReader) push(block []byte) {
+	b.bt.at = b.now()
+	for line := range follow.Lines(block) {
+		b.bt.lines++
+		for _, ev := range b.st.Push(line) {
+			if ev.Kind == parser.KindMalformed && b.warn != nil {
+				b.malformed = append(b.malformed, ev.Err)
+			}
+			b.bt.add(ev)
 		}
-		err = follow.File(ctx, name, opts, push)
+		if len(b.bt.evs) >= batchEvents {
+			b.send()
+		}
 	}
-	at := now()
-	for _, ev := range st.Flush() {
-		l.Add(&ev, at)
+	b.send()
+	for _, err := range b.malformed {
+		b.warn(err)
 	}
-	return err
+	b.malformed = b.malformed[:0]
+}
+
+// close adds the events still pending at the end of the input.
+func (b *blockReader) close() {
+	b.bt.at = b.now()
+	for _, ev := range b.st.Flush() {
+		b.bt.add(ev)
+	}
+	b.send()
 }

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"github.com/reqstats/reqstats/internal/clock"
 	"github.com/reqstats/reqstats/internal/follow"
 	"github.com/reqstats/reqstats/parser"
+	"github.com/reqstats/reqstats/testdata/genlog"
 )
 
 // TestRunTellsOfLostData truncates a followed file under an unterminated
@@ -114,4 +116,113 @@ func TestRunTellsOfLostData(t *testing.T) {
 	if len(told) != 1 || told[0] != want {
 		t.Errorf("told %q, want %q", told, want)
 	}
+}
+
+// BenchmarkRunAppend times follow mode's whole path as `reqstats -f
+// --serve` runs it (the endpoint's own counts, its metrics and live page
+// hooks, a snapshot every 100 ms): Run follows a file to which each
+// iteration appends 8 MiB of `next dev` log in writes of 1 MiB, and the
+// iteration ends once every request in it was counted.
+func BenchmarkRunAppend(b *testing.B) {
+	var log bytes.Buffer
+	gen, err := genlog.Generate(&log, genlog.Options{Seed: 1, Size: 8 << 20})
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := log.Bytes()
+	p, err := parser.New(parser.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := aggregate.Options{Slow: 2 * time.Second, Top: 10, MaxRoutes: 1000, ColdCompile: 100 * time.Millisecond, ByMethod: true}
+	api := opts
+	api.Grouping, api.ByMethod, api.Order = aggregate.GroupNone, false, aggregate.OrderMean
+	first, each := countedPerCopy(b, p, opts, data)
+
+	var counted, want atomic.Int64
+	reached := make(chan struct{}, 1)
+	sum := opts
+	sum.OnRequest = func(aggregate.Request) {
+		if counted.Add(1) >= want.Load() {
+			select {
+			case reached <- struct{}{}:
+			default:
+			}
+		}
+	}
+	path := filepath.Join(b.TempDir(), "dev-server.log")
+	w, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	ready := make(chan string, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Config{
+			Inputs: []string{path}, Parser: p, Summary: sum, API: api, Keep: 1000,
+			Serve: "127.0.0.1:0", Ready: ready, Quiet: true, Interval: time.Hour,
+			Errf: func(err error) { b.Error(err) },
+		})
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			b.Error(err)
+		}
+	}()
+	select {
+	case <-ready:
+	case err := <-done:
+		b.Fatalf("Run returned before serving: %v", err)
+	}
+
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for i := range b.N {
+		want.Store(first + int64(i)*each)
+		for rest := data; len(rest) > 0; {
+			n := min(len(rest), 1<<20)
+			if _, err := w.Write(rest[:n]); err != nil {
+				b.Fatal(err)
+			}
+			rest = rest[n:]
+		}
+		for counted.Load() < want.Load() {
+			select {
+			case <-reached:
+			case <-time.After(time.Minute):
+				b.Fatalf("%d requests counted after a minute, want %d", counted.Load(), want.Load())
+			}
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(gen.Lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+	if got := counted.Load(); got != want.Load() {
+		b.Errorf("%d requests counted, want %d", got, want.Load())
+	}
+}
+
+// countedPerCopy returns how many requests an aggregator with opts counts
+// in data, and how many more in each further copy of it (a multi-line
+// object or a request split across a copy's end counts in the next).
+func countedPerCopy(b *testing.B, p *parser.Parser, opts aggregate.Options, data []byte) (first, each int64) {
+	var n int64
+	opts.OnRequest = func(aggregate.Request) { n++ }
+	agg := aggregate.New(opts)
+	st := p.NewStream("dev-server.log")
+	var counts []int64
+	for range 3 {
+		for line := range follow.Lines(data) {
+			for _, ev := range st.Push(line) {
+				agg.Add(&ev)
+			}
+		}
+		counts = append(counts, n)
+	}
+	if counts[2]-counts[1] != counts[1]-counts[0] {
+		b.Fatalf("requests counted in 1, 2 and 3 copies: %v, not in steps of one size", counts)
+	}
+	return counts[0], counts[1] - counts[0]
 }

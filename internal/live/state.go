@@ -1,5 +1,5 @@
-// Package live is follow mode's engine: it reads growing inputs line by
-// line (internal/follow), keeps what they say in a State shared by the
+// Package live is follow mode's engine: it reads growing inputs in blocks
+// of lines (internal/follow), keeps what they say in a State shared by the
 // reader, the terminal view and the HTTP server, and answers for that
 // State: the in-app endpoint's JSON, Prometheus metrics, and a view
 // redrawn on each tick. Time comes in through Config, so tests step it.
@@ -26,9 +26,9 @@ import (
 // concurrent use.
 //
 // The view and the final summary are built from the State itself, under
-// the lock its readers take for each line. The HTTP answers are not: they
-// are made of the last snapshot Publish took, so that no number of
-// clients can hold up the reading.
+// the lock its readers take for each batch of lines (AddLines). The HTTP
+// answers are not: they are made of the last snapshot Publish took, so
+// that no number of clients can hold up the reading.
 type State struct {
 	mu  sync.Mutex
 	agg *aggregate.Aggregator
@@ -102,6 +102,25 @@ func (l *State) Line(file string) {
 	l.mu.Unlock()
 }
 
+// AddLines counts n lines read from file, and accounts for the events
+// they completed, which arrived at now, all under one lock: the view, the
+// final summary and the next Publish see all of them or none.
+func (l *State) AddLines(file string, n int, evs []parser.Event, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if n > 0 {
+		if _, ok := l.files[file]; !ok {
+			l.order = append(l.order, file)
+		}
+		l.files[file] += n
+		l.lines += n
+		l.gen++
+	}
+	for i := range evs {
+		l.add(&evs[i], now)
+	}
+}
+
 // Lost accounts for data a follower skipped, for reason.
 func (l *State) Lost(reason string, bytes int64) {
 	l.mu.Lock()
@@ -120,6 +139,11 @@ func (l *State) Lost(reason string, bytes int64) {
 func (l *State) Add(ev *parser.Event, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.add(ev, now)
+}
+
+// add is Add with l.mu held.
+func (l *State) add(ev *parser.Event, now time.Time) {
 	l.now = now
 	l.gen++
 	l.agg.Add(ev)
