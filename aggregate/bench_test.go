@@ -84,26 +84,29 @@ func BenchmarkAggregate(b *testing.B) {
 // BenchmarkPipeline measures a batch read as reqstats does it, minus the
 // report: a Scanner parsing on workers that derive the records, and the
 // Aggregator counting them, on a generated dev log of each genlog
-// profile. Run it with -cpu 1,2 to see what a second core buys.
+// profile; workers=1 is the read on one goroutine, without workers, and
+// the other the read on a worker per core (up to 8), as reqstats reads.
 func BenchmarkPipeline(b *testing.B) {
 	for _, profile := range genlog.Profiles {
 		log := benchLog(b, profile, 32<<20)
-		b.Run(profile, func(b *testing.B) {
-			p, _ := parser.New(parser.Options{})
-			b.SetBytes(int64(len(log)))
-			b.ReportAllocs()
-			for b.Loop() {
-				a := New(Options{})
-				sc := parser.NewScanner(bytes.NewReader(log), "gen.log", p)
-				sc.SetDerive(a.Deriver)
-				sc.SetWorkers(min(runtime.GOMAXPROCS(0), 8))
-				for sc.Scan() {
-					a.Add(sc.Event())
+		for _, workers := range []int{1, min(runtime.GOMAXPROCS(0), 8)} {
+			b.Run(fmt.Sprintf("%s/workers=%d", profile, workers), func(b *testing.B) {
+				p, _ := parser.New(parser.Options{})
+				b.SetBytes(int64(len(log)))
+				b.ReportAllocs()
+				for b.Loop() {
+					a := New(Options{})
+					sc := parser.NewScanner(bytes.NewReader(log), "gen.log", p)
+					sc.SetDerive(a.Deriver)
+					sc.SetWorkers(workers)
+					for sc.Scan() {
+						a.Add(sc.Event())
+					}
+					if a.Summary().Total.Count == 0 {
+						b.Fatal("no requests")
+					}
 				}
-				if a.Summary().Total.Count == 0 {
-					b.Fatal("no requests")
-				}
-			}
-		})
+			})
+		}
 	}
 }
