@@ -68,9 +68,8 @@ func newDashboard(l *State, now func() time.Time) *dashboard {
 	// The requests read before the server started, as far as the ring
 	// kept them: whether they were cold is not known.
 	for _, m := range l.recentOf(s.Source, dashboardPoints) {
-		at, _ := time.Parse(time.RFC3339Nano, m.Timestamp)
 		src, tag, _ := strings.Cut(m.Source, "[")
-		rec := parser.Record{Time: at, Source: parser.Source(src), Tag: strings.TrimSuffix(tag, "]"), Method: m.Method, Path: m.Path, Route: m.Route, Status: m.Status, Duration: m.Duration}
+		rec := parser.Record{Time: m.At, Source: parser.Source(src), Tag: strings.TrimSuffix(tag, "]"), Method: m.Method, Path: m.Path, Route: m.Route, Status: m.Status, Duration: m.Duration}
 		key := aggregate.Key{Route: m.Route}
 		if byMethod {
 			key.Method = m.Method

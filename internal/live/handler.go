@@ -156,7 +156,7 @@ type fullMetric struct {
 func fullMetrics(ms []metric) []fullMetric {
 	out := make([]fullMetric, len(ms))
 	for i, m := range ms {
-		out[i] = fullMetric{m.Timestamp, m.Method, m.Path, json.RawMessage(report.Millis(m.Duration)), m.Status, m.Slow}
+		out[i] = fullMetric{m.At.UTC().Format(time.RFC3339Nano), m.Method, m.Path, json.RawMessage(report.Millis(m.Duration)), m.Status, m.Slow}
 	}
 	return out
 }

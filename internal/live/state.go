@@ -160,14 +160,14 @@ func (l *State) keep(r aggregate.Request) {
 		t = l.now
 	}
 	m := metric{
-		Timestamp: t.UTC().Format(time.RFC3339Nano),
-		Method:    r.Record.Method,
-		Path:      r.Record.Path,
-		Route:     r.Key.Route,
-		Source:    r.Record.Source.Name(r.Record.Tag),
-		Duration:  r.Record.Duration,
-		Status:    r.Record.Status,
-		Slow:      r.Slow,
+		At:       t,
+		Method:   r.Record.Method,
+		Path:     r.Record.Path,
+		Route:    r.Key.Route,
+		Source:   r.Record.Source.Name(r.Record.Tag),
+		Duration: r.Record.Duration,
+		Status:   r.Record.Status,
+		Slow:     r.Slow,
 	}
 	name := m.Source
 	if l.mergeAll {
@@ -321,15 +321,17 @@ func (l *State) snapshot(recent int) snapshot {
 
 // metric is one request as the app's metrics store keeps it, with where
 // it was read.
+// Its time is formatted only when it is served: most kept requests never
+// are.
 type metric struct {
-	Timestamp string        `json:"timestamp"`
-	Method    string        `json:"method"`
-	Path      string        `json:"path"`
-	Route     string        `json:"-"` // grouped, as the summary counts it
-	Source    string        `json:"-"` // the logger that printed it: the view shows the counted one's
-	Duration  time.Duration `json:"-"`
-	Status    int           `json:"status"`
-	Slow      bool          `json:"slow"`
+	At       time.Time
+	Method   string
+	Path     string
+	Route    string // grouped, as the summary counts it
+	Source   string // the logger that printed it: the view shows the counted one's
+	Duration time.Duration
+	Status   int
+	Slow     bool
 }
 
 // maxRings bounds the sources whose last requests are kept.

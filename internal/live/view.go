@@ -90,7 +90,7 @@ func (v *View) Frame(now time.Time, width, height int) {
 		var recent []report.Recent
 		for _, m := range snap.recent {
 			if m.Route == v.Route && (m.Source == snap.s.Source || snap.s.Source == aggregate.SourceAll) {
-				recent = append(recent, report.Recent{Time: shortTime(m.Timestamp), Method: m.Method, Path: m.Path, Status: m.Status, Duration: m.Duration})
+				recent = append(recent, report.Recent{Time: m.At.UTC().Format("15:04:05.000Z"), Method: m.Method, Path: m.Path, Status: m.Status, Duration: m.Duration})
 			}
 		}
 		report.WriteRoute(&body, snap.s, v.Route, recent[max(0, len(recent)-20):], report.Options{Color: v.Color, Width: width})
@@ -110,16 +110,6 @@ func (v *View) Frame(now time.Time, width, height int) {
 	}
 	frame.WriteString(clearBelow)
 	v.Out.Write(frame.Bytes())
-}
-
-// shortTime is the time of day of an RFC 3339 timestamp, to the
-// millisecond, "10:00:01.250Z": the route view has no room for the date.
-func shortTime(ts string) string {
-	t, err := time.Parse(time.RFC3339Nano, ts)
-	if err != nil {
-		return ts
-	}
-	return t.UTC().Format("15:04:05.000Z")
 }
 
 // snapshotLine writes one snapshot for a reader that is not a terminal:
