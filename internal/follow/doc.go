@@ -26,7 +26,8 @@
 // bytes at the same offsets for an append, and a truncation to a non-zero
 // size for a rewrite (the kept part is delivered again). The library it is
 // built on can exit the process in cases File keeps it away from, but
-// for two windows of microseconds and a chmod of an ancestor directory.
-// File's doc explains these windows and the library's traps that File works
+// for two short windows (microseconds, and while catching up the time the
+// sink takes over one block) and a chmod of an ancestor directory. File's
+// doc explains these windows and the library's traps that File works
 // around.
 package follow
