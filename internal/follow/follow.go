@@ -92,6 +92,12 @@ type Options struct {
 
 	// OnLost, if not nil, is told of each Loss, on File's goroutine.
 	OnLost func(Loss)
+
+	// CaughtUp, if not nil, is told on File's goroutine after each look
+	// at the file that handed lines to the sink, with their bytes: File
+	// has handed over every complete line the file held when it looked,
+	// and goes back to waiting.
+	CaughtUp func(bytes int64)
 }
 
 // File hands the complete lines of the file at path to sink, first the
@@ -267,7 +273,7 @@ func File(ctx context.Context, path string, opts Options, sink func(lines []byte
 	if clk == nil {
 		clk = clock.Real{}
 	}
-	f := &follower{path: abs, dir: filepath.Dir(abs), sink: sink, clock: clk, onLost: opts.OnLost,
+	f := &follower{path: abs, dir: filepath.Dir(abs), sink: sink, clock: clk, onLost: opts.OnLost, caughtUp: opts.CaughtUp,
 		inotify: !opts.Poll && startTracker()}
 	defer f.close()
 	if err := f.open(opts.FromEnd); err != nil {
@@ -326,6 +332,7 @@ type follower struct {
 	sink      func(lines []byte)
 	clock     clock.Clock
 	onLost    func(Loss)
+	caughtUp  func(int64)
 
 	inotify bool              // the library may run: not polling, and its tracker is up
 	dirw    *fsnotify.Watcher // File's own watch of dir; nil if none could be had
@@ -877,6 +884,9 @@ func (f *follower) catchUp(ctx context.Context) {
 	f.block = buf
 	if cap(buf) > blockLen {
 		f.block = nil
+	}
+	if done > 0 && f.caughtUp != nil {
+		f.caughtUp(done)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -444,7 +445,15 @@ func testBlocks(t *testing.T, poll bool) {
 	if err := bulk(); err != nil {
 		t.Fatal(err)
 	}
-	s := start(t, w.path, follow.Options{Poll: poll})
+	var caughtUp atomic.Int64 // the bytes CaughtUp was told of
+	told := make(chan struct{}, 1)
+	s := start(t, w.path, follow.Options{Poll: poll, CaughtUp: func(n int64) {
+		caughtUp.Add(n)
+		select {
+		case told <- struct{}{}:
+		default:
+		}
+	}})
 	if err := s.waitFor(len(w.want)); err != nil {
 		t.Fatal(err)
 	}
@@ -455,6 +464,23 @@ func testBlocks(t *testing.T, poll bool) {
 		return w.end()
 	})
 	check(t, s, w.want)
+	// Each look that handed lines over tells CaughtUp of their bytes,
+	// after the last of its blocks.
+	var delivered int64
+	for _, line := range w.want {
+		delivered += int64(len(line)) + 1
+	}
+	timeout := time.After(10 * time.Second)
+	for caughtUp.Load() < delivered {
+		select {
+		case <-told:
+		case <-timeout:
+			t.Fatalf("CaughtUp was told of %d bytes, want the %d delivered", caughtUp.Load(), delivered)
+		}
+	}
+	if n := caughtUp.Load(); n != delivered {
+		t.Errorf("CaughtUp was told of %d bytes, want the %d delivered", n, delivered)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, n := range s.blocks {
