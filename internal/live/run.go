@@ -210,8 +210,24 @@ func readInput(ctx context.Context, cfg Config, l *State, name string, now func(
 		l.Lost(loss.Reason, loss.Bytes)
 		onLost(fmt.Errorf("follow %s: %w", name, loss))
 	}
+	if cfg.Serve != "" {
+		// After a long catch-up the reader has nothing to do: publish
+		// now rather than when the publisher, backing off while a big
+		// State is being read into, next gets to it.
+		var last time.Time
+		opts.CaughtUp = func(n int64) {
+			if t := now(); n >= bulkCatchUp && !t.Before(last.Add(publishEvery)) {
+				l.Publish()
+				last = t
+			}
+		}
+	}
 	return follow.File(ctx, name, opts, b.push)
 }
+
+// bulkCatchUp is the least a catch-up hands over for the reader to publish
+// at its end: a log written line by line never does.
+const bulkCatchUp = 1 << 20
 
 // batchEvents is the most events a batch holds (at about 400 bytes each):
 // a block of 1 MiB of a dev log completes a few thousand.

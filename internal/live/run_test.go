@@ -3,7 +3,9 @@ package live
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -115,6 +117,81 @@ func TestRunTellsOfLostData(t *testing.T) {
 	want := "follow " + path + ": lost 10 unread bytes when the file was truncated"
 	if len(told) != 1 || told[0] != want {
 		t.Errorf("told %q, want %q", told, want)
+	}
+}
+
+// TestRunPublishesAfterBulk appends more than a MiB of request lines to a
+// followed file: once the follower has caught up, the endpoint serves all
+// of them, although the publisher's clock never ticks.
+func TestRunPublishesAfterBulk(t *testing.T) {
+	const bound = 10 * time.Second
+	path := filepath.Join(t.TempDir(), "dev-server.log")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := parser.New(parser.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var counted atomic.Int64
+	clk := clock.NewFake(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC))
+	ready := make(chan string, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Config{
+			Inputs: []string{path}, Parser: p,
+			Summary: aggregate.Options{OnRequest: func(aggregate.Request) { counted.Add(1) }},
+			Keep:    10, Serve: "127.0.0.1:0", Ready: ready,
+			Quiet: true, Interval: 2 * time.Second, Clock: clk,
+			Errf: func(err error) { t.Errorf("Errf: %v", err) },
+		})
+	}()
+	defer func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(bound):
+			t.Error("Run did not return")
+		}
+	}()
+	addr := <-ready
+	var bulk strings.Builder
+	n := 0
+	for bulk.Len() < 3<<19 {
+		fmt.Fprintf(&bulk, " GET /api/items/%d 200 in %dms\n", n, n%500+1)
+		n++
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(bulk.String()); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	served := func() int {
+		resp, err := http.Get("http://" + addr + "/api/performance/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body struct {
+			TotalRequests int `json:"totalRequests"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+			t.Fatal(err)
+		}
+		return body.TotalRequests
+	}
+	deadline := time.Now().Add(bound)
+	got := served()
+	for i := 0; got != n && i < 2000 && time.Now().Before(deadline); i++ {
+		time.Sleep(5 * time.Millisecond) // the follower reads in real time
+		got = served()
+	}
+	if got != n {
+		t.Fatalf("the endpoint serves %d requests, want the %d appended (%d counted)", got, n, counted.Load())
 	}
 }
 
