@@ -624,6 +624,9 @@ func (f *follower) onLine(ctx context.Context, l *tail.Line) bool {
 		// The path vanished again before it could be opened: nothing
 		// to check the line against.
 		f.deliverText(l.Text)
+		if f.caughtUp != nil {
+			f.caughtUp(int64(len(l.Text)) + 1)
+		}
 		return true
 	}
 	if end <= f.off && l.Num != 1 {
