@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/reqstats/reqstats/parser"
 )
@@ -55,32 +56,26 @@ func (a *Aggregator) Deriver() func(*parser.Record) {
 // derive works out rec's Derived.
 func (d *deriver) derive(rec *parser.Record) parser.Derived {
 	r := d.r
-	out := parser.Derived{By: r, Route: d.g.group(rec.Route)}
+	out := parser.Derived{By: r, Route: d.g.group(rec.Route), Index: int32(r.excludedBy(rec.Route))}
 	auto := r.grouping == GroupAuto
-	switch {
-	case auto && len(r.rewrites) == 0 && rec.Status != 404:
+	if auto && len(r.rewrites) == 0 && rec.Status != 404 {
 		out.First = out.Route // the same, remembered for the route key
+		return out
+	}
+	// The first request is judged by the app's route the path matches,
+	// else, for a 404, by the not-found page, else by the path with ids
+	// collapsed; a 404 of no app route counts under NotFoundRoute.
+	app, ok := matchRoute(r.routes, rec.Route)
+	switch {
+	case ok:
+		out.First = app
+	case rec.Status == 404:
+		out.First = NotFoundRoute
 	default:
-		out.First = d.firstKey(rec)
+		out.First = d.g.collapse(rec.Route)
 	}
-	out.Flag = rec.Status == 404 && auto && !d.g.isAppRoute(rec.Route)
-	out.Index = int32(r.excludedBy(rec.Route))
+	out.Flag = rec.Status == 404 && auto && !(ok && strings.HasPrefix(rec.Route, "/"))
 	return out
-}
-
-// firstKey returns the route rec's first request is judged by: the app's
-// route it matches, else the not-found page for a 404, else its path with
-// ids collapsed.
-func (d *deriver) firstKey(rec *parser.Record) string {
-	for _, p := range d.r.routes {
-		if p.Match(rec.Route) {
-			return p.String()
-		}
-	}
-	if rec.Status == 404 {
-		return NotFoundRoute
-	}
-	return collapseIDs(rec.Route)
 }
 
 // excludedBy returns the index+1 of the pattern that leaves path out (the

@@ -143,15 +143,6 @@ func isUUID(s string) bool {
 	return true
 }
 
-// collapseIDs returns route with each id-like segment replaced by IDSegment.
-func collapseIDs(route string) string {
-	b, ok := appendCollapsed(nil, route)
-	if !ok {
-		return route
-	}
-	return string(b)
-}
-
 // appendCollapsed appends route to b with each id-like segment replaced
 // by IDSegment, and reports whether it had one; if not, it appends
 // nothing.
@@ -189,7 +180,7 @@ type grouper struct {
 	routes   []Pattern // the app's routes, in SortPatterns order
 	rules    []Rule
 	cache    map[string]string
-	// collapsed holds the routes collapseIDs made, so that a path with a
+	// collapsed holds the routes collapse made, so that a path with a
 	// new id gives the string of its route made before.
 	collapsed map[string]string
 	buf       []byte
@@ -222,7 +213,8 @@ func (g *grouper) group(route string) string {
 	return r
 }
 
-// collapse is collapseIDs, giving the same string for the same route.
+// collapse returns route with each id-like segment replaced by
+// IDSegment, giving the same string for a route it made before.
 func (g *grouper) collapse(route string) string {
 	b, ok := appendCollapsed(g.buf[:0], route)
 	g.buf = b
@@ -245,20 +237,23 @@ func (g *grouper) collapse(route string) string {
 // appRoute returns the app's route that path belongs to, the first that
 // matches in Next's order. Only GroupAuto uses the app's routes: GroupNone
 // keeps raw paths, as the in-app endpoint does.
-// isAppRoute reports whether path is one of the app's routes.
-func (g *grouper) isAppRoute(path string) bool {
-	_, ok := g.appRoute(path)
-	return ok
-}
-
 func (g *grouper) appRoute(path string) (string, bool) {
 	if g.grouping != GroupAuto || len(path) == 0 || path[0] != '/' {
 		return path, false
 	}
-	for _, p := range g.routes {
+	if r, ok := matchRoute(g.routes, path); ok {
+		return r, true
+	}
+	return path, false
+}
+
+// matchRoute returns the first of routes, in Next's order, that path
+// matches.
+func matchRoute(routes []Pattern, path string) (string, bool) {
+	for _, p := range routes {
 		if p.Match(path) {
 			return p.String(), true
 		}
 	}
-	return path, false
+	return "", false
 }
