@@ -30,6 +30,7 @@ type pendingList struct {
 	// a path can only match those of its own first segment, and those
 	// of "".
 	loose map[string][]*pendEntry
+	free  *pendEntry // entries let go of, linked by next, for add to reuse
 }
 
 // pendRoute is a compiled route and its shape, shared by the entries of
@@ -91,7 +92,13 @@ func (l *pendingList) add(route *pendRoute, file string, gen uint64) {
 	if l.n == maxPendingCompiles {
 		l.remove(l.first)
 	}
-	e := &pendEntry{pendRoute: route, file: file, gen: gen, prev: l.last}
+	e := l.free
+	if e != nil {
+		l.free = e.next
+		*e = pendEntry{pendRoute: route, file: file, gen: gen, prev: l.last}
+	} else {
+		e = &pendEntry{pendRoute: route, file: file, gen: gen, prev: l.last}
+	}
 	if l.byText == nil {
 		l.byText = make(map[pendText]*pendEntry)
 		l.shapes = make(map[pendShape][]*pendEntry)
@@ -178,7 +185,6 @@ func (l *pendingList) remove(e *pendEntry) {
 	} else {
 		l.last = e.prev
 	}
-	e.prev, e.next = nil, nil
 	l.n--
 	if e.loose {
 		if rest := deleteEntry(l.loose[e.first], e); len(rest) > 0 {
@@ -186,6 +192,7 @@ func (l *pendingList) remove(e *pendEntry) {
 		} else {
 			delete(l.loose, e.first)
 		}
+		l.release(e)
 		return
 	}
 	if rest := deleteEntry(l.shapes[e.shape], e); len(rest) > 0 {
@@ -202,6 +209,14 @@ func (l *pendingList) remove(e *pendEntry) {
 			break
 		}
 	}
+	l.release(e)
+}
+
+// release keeps e, let go of, for the next add: a long dev log compiles
+// and lets go of a route every few lines.
+func (l *pendingList) release(e *pendEntry) {
+	*e = pendEntry{next: l.free}
+	l.free = e
 }
 
 // deleteEntry returns list without e, keeping the order of the others.
