@@ -559,11 +559,14 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	if a.opts.ByMethod {
 		k.Method, path.Method = rec.Method, rec.Method
 	}
+	var notHot hot // on the stack
 	h := s.hot[k]
 	if h == nil {
-		h = &hot{}
+		h = &notHot
 		if len(s.hot) < maxHot {
-			s.hot[k] = h
+			kept := &hot{}
+			s.hot[k] = kept
+			h = kept
 		}
 	}
 	var notKept seen // on the stack
