@@ -123,7 +123,11 @@ func (s *sample) toDense() {
 			out = append(out, e)
 		}
 	}
+	// The list is shorter now: let go of the room it grew to.
 	s.runs = out
+	if cap(out) > 2*len(out) {
+		s.runs = slices.Clone(out)
+	}
 	s.count(was)
 }
 
