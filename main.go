@@ -45,6 +45,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
@@ -63,6 +64,9 @@ func main() {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		limitMemory()
 	}
+	// reqstats writes no heap profile: sampling for one costs a
+	// MiB or so of buckets on a long read.
+	runtime.MemProfileRate = 0
 	sig := watchSignals()
 	os.Exit(exit(os.Stderr, runErr(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, sig, followHooks{})))
 }
