@@ -22,7 +22,7 @@
 //  3. reads the log once to warm the page cache, then runs `wc -l FILE`,
 //     `grep -c ' in ' FILE` and `TMP/reqstats -o json FILE >/dev/null`,
 //     one after the other, -runs rounds, and prints each tool's best and
-//     median wall time and throughput, reqstats' throughput against grep's
+//     median wall time and throughput, its least CPU time (user+sys), reqstats' throughput against grep's
 //     and wc's, and reqstats' peak RSS (the largest rusage Maxrss of its
 //     runs). With -procs 1,2 reqstats runs once per round for each value,
 //     with GOMAXPROCS set in its environment, and the block also prints the
@@ -114,7 +114,8 @@ type result struct {
 	argv  []string
 	env   []string // added to the environment
 	times []time.Duration
-	rss   int64 // KiB, max over runs
+	cpu   []time.Duration // user+sys of each run, beside times
+	rss   int64           // KiB, max over runs
 	out   string
 	err   error
 	procs int // GOMAXPROCS for reqstats, 0 if unset
@@ -123,6 +124,10 @@ type result struct {
 
 // best returns the fastest run.
 func (r *result) best() time.Duration { return slices.Min(r.times) }
+
+// leastCPU returns the least user+sys time of a run: on a machine that
+// other work shares, a steadier figure than wall time.
+func (r *result) leastCPU() time.Duration { return slices.Min(r.cpu) }
 
 // median returns the median run.
 func (r *result) median() time.Duration {
@@ -354,14 +359,14 @@ func benchProfile(cfg config, profile, file, bin string, built bool) (outcome, e
 	}
 
 	fmt.Println()
-	fmt.Printf("%-14s %10s %10s %10s\n", "tool", "best", "median", "MB/s")
+	fmt.Printf("%-14s %10s %10s %10s %10s\n", "tool", "best", "median", "MB/s", "CPU")
 	mbps := map[*result]float64{}
 	for _, t := range tools {
 		if len(t.times) == 0 {
 			continue
 		}
 		mbps[t] = float64(m.Stats.Bytes) / 1e6 / t.best().Seconds()
-		fmt.Printf("%-14s %10s %10s %10.1f\n", t.name, dur(t.best()), dur(t.median()), mbps[t])
+		fmt.Printf("%-14s %10s %10s %10.1f %10s\n", t.name, dur(t.best()), dur(t.median()), mbps[t], dur(t.leastCPU()))
 	}
 	if !built {
 		return o, errors.New("reqstats did not build")
@@ -567,10 +572,12 @@ func runTool(t *result) {
 	t0 := time.Now()
 	err := cmd.Run()
 	el := time.Since(t0)
-	if cmd.ProcessState != nil {
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+	var cpu time.Duration
+	if ps := cmd.ProcessState; ps != nil {
+		if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
 			t.rss = max(t.rss, ru.Maxrss) // KiB on Linux
 		}
+		cpu = ps.UserTime() + ps.SystemTime()
 	}
 	var ee *exec.ExitError
 	// grep -c exits 1 when nothing matched; that is not a failure.
@@ -579,6 +586,7 @@ func runTool(t *result) {
 		return
 	}
 	t.times = append(t.times, el)
+	t.cpu = append(t.cpu, cpu)
 	t.out = stdout.String()
 }
 
