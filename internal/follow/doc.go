@@ -19,10 +19,11 @@
 // step a clock.Fake instead of waiting.
 //
 // File cannot deliver lines that were still unread when the file was
-// truncated, the lines of a file that was replaced again before File looked
-// at it, or lines written to a rotated file after the new one has received a
-// line; it tells of such a [Loss] through [Options.OnLost] whenever it can
-// know of it ([LostReasons]). It takes a rewrite that begins with the same
+// truncated, the lines of a file that was replaced again before File could
+// open it (its watch of the directory opens each new file as soon as it
+// appears, whatever the sink is busy with), or lines written to a rotated
+// file after the new one has received a line; it tells of such a [Loss]
+// through [Options.OnLost] whenever it can know of it ([LostReasons]). It takes a rewrite that begins with the same
 // bytes at the same offsets for an append, and a truncation to a non-zero
 // size for a rewrite (the kept part is delivered again). The library it is
 // built on can exit the process in cases File keeps it away from, but

@@ -54,10 +54,18 @@ const (
 	// when the path itself cannot be looked up. Told once until the path
 	// is readable again.
 	LostUnreadable = "unreadable"
+	// LostMissed: a file that was created at the path (or renamed to
+	// it) and was gone from it, replaced or deleted, before File could
+	// open it, or while File already kept maxNext files to read after
+	// the one it reads. Told once for each such file, with the watch of
+	// the path's directory only (not told where its events do not come,
+	// as on network file systems); Bytes is 0, as its size is not known
+	// (it may have been empty).
+	LostMissed = "missed"
 )
 
 // LostReasons lists every Loss.Reason, in a fixed order.
-var LostReasons = []string{LostRotated, LostTruncated, LostUnreadable}
+var LostReasons = []string{LostRotated, LostTruncated, LostUnreadable, LostMissed}
 
 // Loss is data File had to skip.
 type Loss struct {
@@ -77,6 +85,8 @@ func (l Loss) Error() string {
 			return fmt.Sprintf("skipping a new file of %d bytes that cannot be read: %v", l.Bytes, l.Err)
 		}
 		return fmt.Sprintf("cannot look at the path, so a new file there would be missed: %v", l.Err)
+	case LostMissed:
+		return "lost a file that was at the path and gone before it could be opened"
 	}
 	return fmt.Sprintf("lost %d bytes: %s", l.Bytes, l.Reason)
 }
@@ -84,7 +94,7 @@ func (l Loss) Error() string {
 // Options configures File.
 type Options struct {
 	FromEnd bool // start at the end of the file instead of its beginning
-	Poll    bool // check every 250 ms instead of using inotify (WSL, Docker mounts, NFS)
+	Poll    bool // read on a check every 250 ms instead of inotify's wake-ups (WSL, Docker mounts, NFS); the directory is still watched for new files where it can be
 
 	// Clock paces File's idle check; nil means clock.Real. Tests pass a
 	// *clock.Fake and step it.
@@ -137,12 +147,12 @@ type Options struct {
 // that ends beyond it, or the first the library reads of a file it (re)
 // opened, makes File catch up to the end of the file. The library reads
 // every line itself on a goroutine of its own (two lseeks and a channel
-// send a line), and while File catches up it takes no event of its own
-// watch of the directory, which guards the library's exits (see the
-// traps below): so a catch-up that delivers more than 64 KiB (lagMax)
-// stops the library first, and the next tick starts it again at the
-// ledger's offset; meanwhile File's own watch of the path's directory,
-// which sees the file's writes too, wakes it.
+// send a line), and while File catches up its goroutine does not act on
+// the events of its own watch of the directory, which guard the library's
+// exits (see the traps below): so a catch-up that delivers more than
+// 64 KiB (lagMax) stops the library first, and the next tick starts it
+// again at the ledger's offset; meanwhile File's own watch of the path's
+// directory, which sees the file's writes too, wakes it.
 //
 // The idle check runs every 250 ms (checkEvery) of Options.Clock unless a
 // library line made File catch up since the previous one, and on every
@@ -183,10 +193,14 @@ type Options struct {
 // on, File keeps the old file open for eight more idle checks (oldChecks),
 // to tell what is still written to it. The library reopens the path only
 // once it has read the old file to its end, so a follower behind by a
-// rotation would skip the file in between: at each tick (busy or not) and
-// directory event, and between the blocks it hands to the sink, File opens
-// a new file at the path and queues it, and reads the queued files in turn
-// when it moves on.
+// rotation would skip the file in between: File opens each new file at the
+// path and queues it, and reads the queued files in turn when it moves on.
+// A sink can hold File's goroutine up for longer than a file stays at the
+// path (seconds for one block on a loaded machine), so File's watch of the
+// directory runs on a goroutine of its own (polling or not), which opens
+// and queues a new file as soon as an event tells of it; File's goroutine
+// also looks at each tick and between the blocks it hands to the sink, for
+// when there is no watch.
 //
 // Lost wake-up: the library starts its inotify watch only when it first
 // reaches the end of a (re)opened file, or of the file File started it on;
@@ -250,15 +264,19 @@ type Options struct {
 //     file was truncated (LostTruncated); lines written and truncated before
 //     the library or a check read them are gone unseen;
 //  3. a new file at the path that cannot be opened, or a path that cannot be
-//     looked up (LostUnreadable).
+//     looked up (LostUnreadable);
+//  4. a file that was replaced again, or deleted, before File could open it,
+//     or while it already had 16 (maxNext) files queued (LostMissed): the
+//     watch of the directory counts the files created at the path, and
+//     those never opened are missed. Its goroutine opens a new file as
+//     soon as it is scheduled after the event, so this takes a writer that
+//     rotates twice within that time, or a sink that holds File up for 16
+//     rotations.
 //
-// Not detectable, so not told: a file that was replaced again before File
-// opened it (its lines are lost). File opens each new file at the path at
-// its next tick or directory event, or after the block the sink is busy
-// with, even while it is still reading the previous one, and reads them in
-// turn (notice), so this takes two rotations within one of its intervals
-// (or within the time the sink takes over a block), or more than 16
-// (maxNext) files queued. Also not told: a rewrite that
+// Not told: a file missed where the directory's events do not come (no
+// watch could be had, or a network file system), for which File opens a
+// new file at the path only at its next tick or after the block the sink
+// is busy with. Also not told: a rewrite that
 // reproduces, at the same offsets, the fingerprint bytes before the
 // ledger's offset (e.g. a restarted server writing the same banner again,
 // and nothing else yet) looks like an append, so the lines before that
@@ -274,7 +292,7 @@ func File(ctx context.Context, path string, opts Options, sink func(lines []byte
 		clk = clock.Real{}
 	}
 	f := &follower{path: abs, dir: filepath.Dir(abs), sink: sink, clock: clk, onLost: opts.OnLost, caughtUp: opts.CaughtUp,
-		inotify: !opts.Poll && startTracker()}
+		poll: opts.Poll, inotify: !opts.Poll && startTracker()}
 	defer f.close()
 	if err := f.open(opts.FromEnd); err != nil {
 		return fmt.Errorf("follow %s: %w", path, err)
@@ -334,19 +352,32 @@ type follower struct {
 	onLost    func(Loss)
 	caughtUp  func(int64)
 
+	poll    bool              // Options.Poll: the idle check alone reads the file
 	inotify bool              // the library may run: not polling, and its tracker is up
 	dirw    *fsnotify.Watcher // File's own watch of dir; nil if none could be had
-	watched bool              // dir is watched
 	t       *tail.Tail        // the library, nil while it is not running
+	wake    chan struct{}     // the watcher tells File's goroutine of events (see watchDir)
 
 	shadow     *os.File    // the file being followed, or nil while there is none
-	shadowInfo os.FileInfo // its identity
+	shadowInfo os.FileInfo // its identity; written under mu
 	off        int64       // end of the last line delivered from shadow
 	last       []byte      // the up to fingerprintLen bytes delivered before off
 	read       int64       // end of what File read of the shadow's content
 	err        error       // a read error that ends File
 
-	next     []queued // files seen at the path after the shadow, in order
+	// mu guards what the watcher's goroutine (watchDir) shares with
+	// File's: the queue, the shadow's identity (written only by File's
+	// goroutine, under mu) and the watch's state.
+	mu         sync.Mutex
+	next       []queued // files seen at the path after the shadow, in order
+	watched    bool     // dir is watched
+	dirChanged bool     // an event of the directory itself, or an error of the watch, since File's goroutine last looked
+	// The files created at the path, as the watch tells; the files
+	// opened there (the first, queued or adopted); the files missing
+	// (created, gone, never opened) told and yet to be told. See missed.
+	created, seen        int
+	missedMax, missedNew int
+
 	old      *os.File // the rotated file, kept open for oldChecks checks
 	oldOff   int64    // end of the last line delivered from old
 	oldTicks int
@@ -419,16 +450,21 @@ func lastLineStart(file *os.File, size int64) (int64, error) {
 
 // run follows until ctx is done or a read fails.
 func (f *follower) run(ctx context.Context) error {
-	var events <-chan fsnotify.Event
-	var errs <-chan error
-	if f.inotify {
-		w, err := fsnotify.NewWatcher()
-		if err != nil {
-			f.inotify = false
-		} else {
-			f.dirw, events, errs = w, w.Events, w.Errors
-			f.watch()
-		}
+	// File's own watch of the directory, polling or not: its goroutine
+	// opens each new file at the path as soon as it appears (watchDir).
+	if w, err := fsnotify.NewWatcher(); err != nil {
+		f.inotify = false
+	} else {
+		f.dirw = w
+		f.watch()
+		quit, done := make(chan struct{}), make(chan struct{})
+		f.wake = make(chan struct{}, 1)
+		go f.watchDir(quit, done)
+		defer func() {
+			close(quit)
+			<-done
+			f.tellMissed()
+		}()
 	}
 	defer f.stopTail()
 	// What the file holds is read before the library starts, at the
@@ -462,39 +498,25 @@ func (f *follower) run(ctx context.Context) error {
 				f.inotify = false
 			}
 			f.check(ctx)
-		case ev, ok := <-events:
-			if !ok {
-				events = nil
-				continue
-			}
-			self := f.event(ev)
-			if f.drainEvents() || self {
-				// A chmod, rename or removal of the directory.
+		case <-f.wake:
+			f.mu.Lock()
+			changed := f.dirChanged
+			f.dirChanged = false
+			f.mu.Unlock()
+			if changed {
+				// A chmod, rename or removal of the directory, or
+				// an error of the watch (an event may be lost).
 				f.guard()
 			}
-			f.notice()
-			if f.t == nil {
-				f.check(ctx)
-			}
-		case _, ok := <-errs:
-			// The event queue overflowed, or the like: an event of the
-			// directory may be lost, so look now. (Unread, an error
-			// would also stop the watch's events.)
-			if !ok {
-				errs = nil
-				continue
-			}
-			f.guard()
-			f.notice()
-			if f.t == nil {
+			f.tellMissed()
+			if !f.poll && f.t == nil {
 				f.check(ctx)
 			}
 		case <-tick.C():
-			if f.dirw != nil && !f.watched {
-				f.watch()
-			}
+			f.watch()
 			f.ageOld()
 			f.notice()
+			f.tellMissed()
 			if f.t == nil {
 				f.startTail()
 			} else {
@@ -510,40 +532,120 @@ func (f *follower) run(ctx context.Context) error {
 	return f.err
 }
 
-// watch starts watching the path's directory, if it can.
+// watch starts watching the path's directory, if File has a watch and the
+// directory is not watched yet.
 func (f *follower) watch() {
-	f.watched = f.dirw.Add(f.dir) == nil
+	if f.dirw == nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.watched {
+		f.watched = f.dirw.Add(f.dir) == nil
+	}
 }
 
-// event notes an event, and reports whether it is of the directory
-// itself; its going away ends the watch.
-func (f *follower) event(ev fsnotify.Event) bool {
-	if filepath.Clean(ev.Name) != f.dir {
-		return false
-	}
-	if ev.Op&(fsnotify.Remove|fsnotify.Rename) != 0 {
-		f.dirw.Remove(f.dir)
-		f.watched = false
-	}
-	return true
-}
-
-// drainEvents takes the events already pending, so that one look serves
-// them all, and reports whether one was of the directory itself.
-func (f *follower) drainEvents() bool {
-	self := false
-	for range 1024 {
+// watchDir takes the events of File's watch of the directory, on a
+// goroutine of its own until quit is closed, and closes done. After each
+// batch of events it opens a new file at the path and queues it (notice),
+// counts the files created at the path that were gone before it could
+// (missed), and wakes File's goroutine. So a file is opened as soon as it
+// appears, however long the sink holds File's goroutine up: a file that
+// comes and goes at the path meanwhile is still read in turn.
+func (f *follower) watchDir(quit <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	events, errs := f.dirw.Events, f.dirw.Errors
+	for events != nil || errs != nil {
 		select {
-		case ev, ok := <-f.dirw.Events:
+		case <-quit:
+			return
+		case ev, ok := <-events:
 			if !ok {
-				return self
+				events = nil
+				continue
 			}
-			self = f.event(ev) || self
-		default:
-			return self
+			f.mu.Lock()
+			f.event(ev)
+			// The events already pending: one look serves them all.
+		drain:
+			for range 1024 {
+				select {
+				case ev, ok := <-events:
+					if !ok {
+						events = nil
+						break drain
+					}
+					f.event(ev)
+				default:
+					break drain
+				}
+			}
+		case _, ok := <-errs:
+			// The event queue overflowed, or the like: an event may be
+			// lost, so look now. (Unread, an error would also stop the
+			// watch's events.)
+			if !ok {
+				errs = nil
+				continue
+			}
+			f.mu.Lock()
+			f.dirChanged = true
+		}
+		f.missed(f.noticeLocked())
+		f.mu.Unlock()
+		select {
+		case f.wake <- struct{}{}:
+		default: // File's goroutine has yet to take the last one
 		}
 	}
-	return self
+}
+
+// event notes an event of the watch; f.mu is held. One of the directory
+// itself is told to File's goroutine, and its going away ends the watch;
+// a file created at the path (or renamed to it) is counted.
+func (f *follower) event(ev fsnotify.Event) {
+	switch filepath.Clean(ev.Name) {
+	case f.dir:
+		if ev.Op&(fsnotify.Remove|fsnotify.Rename) != 0 {
+			f.dirw.Remove(f.dir)
+			f.watched = false
+		}
+		f.dirChanged = true
+	case f.path:
+		if ev.Op&fsnotify.Create != 0 {
+			f.created++
+		}
+	}
+}
+
+// missed counts the files missed so far, with f.mu held, after the
+// watch's events up to now were counted and a new file at the path
+// queued: each file created at the path was opened, unless it had gone
+// before File or the watcher could look (renamed away and replaced, or
+// deleted) or could not be queued. A file still at the path (pending)
+// may yet be opened. So files created beyond those opened and the one
+// pending are missed; the count only grows, and File's goroutine tells
+// the new ones (tellMissed).
+func (f *follower) missed(pending bool) {
+	n := f.created - f.seen
+	if pending {
+		n--
+	}
+	if n > f.missedMax {
+		f.missedNew += n - f.missedMax
+		f.missedMax = n
+	}
+}
+
+// tellMissed tells of the files missed since it last told.
+func (f *follower) tellMissed() {
+	f.mu.Lock()
+	n := f.missedNew
+	f.missedNew = 0
+	f.mu.Unlock()
+	for range n {
+		f.lost(Loss{Reason: LostMissed})
+	}
 }
 
 // guard reports whether the library may run: it may with inotify while
@@ -551,7 +653,10 @@ func (f *follower) drainEvents() bool {
 // exists or not). Otherwise guard stops it, before its watcher's stat of
 // the path fails and it exits the process.
 func (f *follower) guard() bool {
-	if !f.inotify || !f.watched {
+	f.mu.Lock()
+	watched := f.watched
+	f.mu.Unlock()
+	if !f.inotify || !watched {
 		f.stopTail()
 		return false
 	}
@@ -684,78 +789,118 @@ func (f *follower) adopt(ctx context.Context, force bool) {
 		return
 	}
 	f.unreadable, f.badInfo = false, nil
-	if f.shadow != nil {
-		if !force && !hasLine(file) {
-			file.Close()
-			return
-		}
-		// The shadow, then the files that were at the path in between,
-		// in turn. The files noticed meanwhile (newer ones, or file
-		// again) are queued anew.
-		queue := f.next
-		f.next = nil
-		f.catchUp(ctx)
-		for _, n := range queue {
-			if os.SameFile(n.info, fi) {
-				n.file.Close()
-				continue
-			}
-			f.moveOn(n.file, n.info)
-			f.catchUp(ctx)
-		}
-		f.moveOn(file, fi)
-		kept := f.next[:0]
-		for _, n := range f.next {
-			if os.SameFile(n.info, fi) {
-				n.file.Close()
-				continue
-			}
-			kept = append(kept, n)
-		}
-		f.next = kept
+	if f.shadow == nil {
+		f.mu.Lock()
+		f.shadow, f.shadowInfo = file, fi
+		f.seen++
+		f.mu.Unlock()
+		f.rewind()
 		return
 	}
-	f.shadow, f.shadowInfo = file, fi
-	f.rewind()
-}
-
-// moveOn makes file the shadow, keeping the previous one as the rotated
-// file.
-func (f *follower) moveOn(file *os.File, fi os.FileInfo) {
-	f.closeOld()
-	f.old, f.oldOff, f.oldTicks = f.shadow, f.off, 0
-	f.shadow, f.shadowInfo = file, fi
-	f.rewind()
-}
-
-// notice opens a file at the path that is neither the shadow nor one
-// noticed before, and queues it, so that a file replaced again before File
-// moved on to it (File behind the writer by a rotation) is still read when
-// it does. At most maxNext files are queued. It runs at each tick and
-// event of the directory, and between the blocks of a catch-up, which can
-// keep File from those for long.
-func (f *follower) notice() {
-	if f.shadow == nil || len(f.next) >= maxNext {
-		return
-	}
-	fi, err := os.Stat(f.path)
-	if err != nil || !fi.Mode().IsRegular() || os.SameFile(fi, f.shadowInfo) {
-		return
-	}
-	for _, n := range f.next {
-		if os.SameFile(fi, n.info) {
-			return
-		}
-	}
-	file, err := os.Open(f.path)
-	if err != nil {
-		return // adopt tells
-	}
-	if fi, err = file.Stat(); err != nil || os.SameFile(fi, f.shadowInfo) {
+	if !force && !hasLine(file) {
 		file.Close()
 		return
 	}
+	// file joins the queue, unless the watcher queued it already: a file
+	// is always the shadow or queued from when it is first opened until
+	// File moves past it, so that no one opens it twice.
+	f.mu.Lock()
+	if !f.known(fi) {
+		f.next = append(f.next, queued{file, fi})
+		f.seen++
+		file = nil
+	}
+	f.mu.Unlock()
+	if file != nil {
+		file.Close()
+	}
+	// The shadow, then the files that were at the path in between, in
+	// turn, up to fi.
+	f.catchUp(ctx)
+	for {
+		next := f.moveOn()
+		if next == nil || os.SameFile(next, fi) {
+			return
+		}
+		f.catchUp(ctx)
+	}
+}
+
+// moveOn makes the first queued file the shadow, keeping the previous one
+// as the rotated file, and returns its identity; nil if none is queued.
+func (f *follower) moveOn() os.FileInfo {
+	f.mu.Lock()
+	empty := len(f.next) == 0
+	f.mu.Unlock()
+	if empty {
+		return nil
+	}
+	f.closeOld()
+	f.mu.Lock()
+	n := f.next[0]
+	f.next[0] = queued{}
+	f.next = f.next[1:]
+	f.old, f.oldOff, f.oldTicks = f.shadow, f.off, 0
+	f.shadow, f.shadowInfo = n.file, n.info
+	f.mu.Unlock()
+	f.rewind()
+	return n.info
+}
+
+// known reports whether fi is the shadow or a queued file; f.mu is held.
+func (f *follower) known(fi os.FileInfo) bool {
+	if f.shadowInfo != nil && os.SameFile(fi, f.shadowInfo) {
+		return true
+	}
+	for _, n := range f.next {
+		if os.SameFile(fi, n.info) {
+			return true
+		}
+	}
+	return false
+}
+
+// notice opens a file at the path that is neither the shadow nor queued,
+// and queues it, so that a file replaced again before File moved on to it
+// (File behind the writer by a rotation) is still read when it does. At
+// most maxNext files are queued. The watcher's goroutine runs it after
+// each batch of events of the directory (watchDir), whatever File's
+// goroutine is doing; File's goroutine runs it at each tick, and between
+// the blocks of a catch-up, for when there is no watch.
+func (f *follower) notice() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.noticeLocked()
+}
+
+// noticeLocked is notice with f.mu held. It reports whether the path holds
+// a file it left unqueued that is not the shadow or queued either, which
+// File may yet open: the first file (File adopts it), a file that cannot
+// be opened or a path that cannot be looked up (adopt tells), or a file
+// beyond maxNext.
+func (f *follower) noticeLocked() (pending bool) {
+	fi, err := os.Stat(f.path)
+	if err != nil {
+		// A path that cannot be looked up may hold a file (adopt tells).
+		return !errors.Is(err, fs.ErrNotExist)
+	}
+	if f.known(fi) {
+		return false
+	}
+	if f.shadowInfo == nil || !fi.Mode().IsRegular() || len(f.next) >= maxNext {
+		return true
+	}
+	file, err := os.Open(f.path)
+	if err != nil {
+		return true
+	}
+	if fi, err = file.Stat(); err != nil || f.known(fi) {
+		file.Close()
+		return err != nil
+	}
 	f.next = append(f.next, queued{file, fi})
+	f.seen++
+	return false
 }
 
 // cannotRead tells, once until the path can be read again, that the path

@@ -1134,3 +1134,167 @@ func testRotateTwiceBehind(t *testing.T, poll bool) {
 	})
 	check(t, s, w.want)
 }
+
+func TestFollowRotateWhileSinkBusy(t *testing.T) { modes(t, testRotateWhileSinkBusy) }
+
+// testRotateWhileSinkBusy rotates twice while the sink holds the follower
+// up over one block, as a sink slowed down by a loaded machine does: the
+// file in between comes and goes at the path before the follower is back
+// from the sink. The follower must have opened it meanwhile, and deliver
+// its lines after the first file's and before the last one's.
+func testRotateWhileSinkBusy(t *testing.T, poll bool) {
+	w := newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.lines(10); err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder()
+	held := rec.holdAt(5) // within the first block
+	var lost losses
+	s := startTo(t, w.path, follow.Options{Poll: poll, OnLost: lost.add}, rec)
+	t.Cleanup(rec.openAll) // runs before the session's stop
+	runWriter(t, func() error {
+		defer held.open()
+		if !held.wait(wait) {
+			return errors.New("follower not held in the sink")
+		}
+		if err := os.Rename(w.path, w.path+".1"); err != nil {
+			return err
+		}
+		if err := w.create(); err != nil {
+			return err
+		}
+		if err := w.lines(10); err != nil {
+			return err
+		}
+		// The follower opens the new file while its sink is still busy.
+		if err := waitOpened(w.f, wait); err != nil {
+			t.Error(err)
+		}
+		// The second rotation replaces the name the first file was
+		// renamed to: the file in between is left nowhere but in the
+		// follower's hands.
+		if err := os.Rename(w.path, w.path+".1"); err != nil {
+			return err
+		}
+		if err := w.create(); err != nil {
+			return err
+		}
+		if err := w.lines(10); err != nil {
+			return err
+		}
+		return w.end()
+	})
+	check(t, s, w.want)
+	if got := lost.get(); len(got) > 0 {
+		t.Errorf("lost %v, want nothing lost", got)
+	}
+}
+
+// waitOpened waits, up to d, until file is open in this process more than
+// once: the writer's descriptor and another, the follower's. It looks at
+// /proc/self/fd every millisecond.
+func waitOpened(file *os.File, d time.Duration) error {
+	fi, err := file.Stat()
+	if err != nil {
+		return err
+	}
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	timeout := time.After(d)
+	for {
+		fds, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, fd := range fds {
+			if ofi, err := os.Stat(filepath.Join("/proc/self/fd", fd.Name())); err == nil && os.SameFile(fi, ofi) {
+				n++
+			}
+		}
+		if n > 1 {
+			return nil
+		}
+		select {
+		case <-tick.C:
+		case <-timeout:
+			return fmt.Errorf("the new file was not opened by the follower within %v", d)
+		}
+	}
+}
+
+func TestFollowLostMissed(t *testing.T) { modes(t, testLostMissed) }
+
+// testLostMissed rotates while the sink holds the follower up until it
+// has queued as many files as it may (follow.MaxNext), then twice more:
+// the first of those two it could not open before it was replaced, so its
+// lines are lost, and that is told; the last one is read.
+func testLostMissed(t *testing.T, poll bool) {
+	w := newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.lines(10); err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder()
+	held := rec.holdAt(5)
+	var lost losses
+	s := startTo(t, w.path, follow.Options{Poll: poll, OnLost: lost.add}, rec)
+	t.Cleanup(rec.openAll)
+	rotate := func() error {
+		if err := os.Rename(w.path, w.path+".1"); err != nil {
+			return err
+		}
+		return w.create()
+	}
+	runWriter(t, func() error {
+		defer held.open()
+		if !held.wait(wait) {
+			return errors.New("follower not held in the sink")
+		}
+		for range follow.MaxNext {
+			if err := rotate(); err != nil {
+				return err
+			}
+			if err := w.lines(2); err != nil {
+				return err
+			}
+			if err := waitOpened(w.f, wait); err != nil {
+				return err
+			}
+		}
+		if err := rotate(); err != nil {
+			return err
+		}
+		// Written to a file the follower cannot queue: not delivered.
+		if err := w.lines(2); err != nil {
+			return err
+		}
+		w.want = w.want[:len(w.want)-2]
+		if err := rotate(); err != nil {
+			return err
+		}
+		if err := w.lines(2); err != nil {
+			return err
+		}
+		return w.end()
+	})
+	if err := s.waitFor(len(w.want)); err != nil {
+		t.Error(err)
+	}
+	// The loss is told at the follower's next wake-up or tick.
+	for i := 0; i < 100 && len(lost.get()) == 0; i++ {
+		if err := s.clock.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check(t, s, w.want)
+	want := []follow.Loss{{Reason: follow.LostMissed}}
+	if got := lost.get(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("lost %v, want %v", got, want)
+	}
+}

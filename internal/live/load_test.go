@@ -233,18 +233,33 @@ func TestLoadWhileRotating(t *testing.T) {
 	if n := bad.Load(); n != 0 {
 		t.Errorf("%d requests with a path not written", n)
 	}
-	missing, twice := 0, 0
+	// Lines not counted before a line that is were lost; after the
+	// last line counted, they may only be late (a reader too slow for
+	// the settle bound).
+	missing, twice, firstMissing, lastCounted := 0, 0, -1, -1
 	for i := range written {
 		switch seen[i] {
 		case 0:
 			missing++
+			if firstMissing < 0 {
+				firstMissing = i
+			}
 		case 1:
+			lastCounted = i
 		default:
 			twice++
+			lastCounted = i
 		}
 	}
 	if missing > 0 || twice > 0 || len(seen) != written {
 		t.Errorf("of %d lines, %d not counted, %d counted more than once, %d counted in all", written, missing, twice, len(seen))
+	}
+	if missing > 0 {
+		if lost := missing - (written - 1 - lastCounted); lost > 0 {
+			t.Errorf("%d lines lost: line %d not counted, line %d was", lost, firstMissing, lastCounted)
+		} else {
+			t.Errorf("lines %d to %d late: not counted %v after the writer stopped", firstMissing, written-1, settle)
+		}
 	}
 	if !strings.Contains(body, want) {
 		t.Errorf("the endpoint never counted %d requests; last answer:\n%.300s", written, body)
