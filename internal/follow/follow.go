@@ -86,7 +86,7 @@ func (l Loss) Error() string {
 		}
 		return fmt.Sprintf("cannot look at the path, so a new file there would be missed: %v", l.Err)
 	case LostMissed:
-		return "lost a file that was at the path and gone before it could be opened"
+		return "a file was at the path and gone before it could be opened: its lines, if it had any, were not read"
 	}
 	return fmt.Sprintf("lost %d bytes: %s", l.Bytes, l.Reason)
 }
