@@ -70,7 +70,7 @@ func (sc *Scanner) SetWorkers(n int) {
 		return
 	}
 	sc.buf = nil // the workers have their own
-	pool := 2*n + 2
+	pool := n + 2
 	ps := &parallel{
 		order: make(chan *chunk, pool),
 		work:  make(chan *chunk, pool),
