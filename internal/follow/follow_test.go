@@ -253,6 +253,15 @@ func (w *logWriter) create() error {
 	return nil
 }
 
+// rotate renames the log to its name and ".1", as logrotate does, and
+// creates a new one at its path.
+func (w *logWriter) rotate() error {
+	if err := os.Rename(w.path, w.path+".1"); err != nil {
+		return err
+	}
+	return w.create()
+}
+
 func (w *logWriter) close() {
 	if w.f != nil {
 		w.f.Close()
@@ -1143,27 +1152,13 @@ func TestFollowRotateWhileSinkBusy(t *testing.T) { modes(t, testRotateWhileSinkB
 // from the sink. The follower must have opened it meanwhile, and deliver
 // its lines after the first file's and before the last one's.
 func testRotateWhileSinkBusy(t *testing.T, poll bool) {
-	w := newLogWriter(t)
-	if err := w.create(); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.lines(10); err != nil {
-		t.Fatal(err)
-	}
-	rec := newRecorder()
-	held := rec.holdAt(5) // within the first block
-	var lost losses
-	s := startTo(t, w.path, follow.Options{Poll: poll, OnLost: lost.add}, rec)
-	t.Cleanup(rec.openAll) // runs before the session's stop
+	w, s, held, lost := followHeld(t, poll)
 	runWriter(t, func() error {
 		defer held.open()
 		if !held.wait(wait) {
 			return errors.New("follower not held in the sink")
 		}
-		if err := os.Rename(w.path, w.path+".1"); err != nil {
-			return err
-		}
-		if err := w.create(); err != nil {
+		if err := w.rotate(); err != nil {
 			return err
 		}
 		if err := w.lines(10); err != nil {
@@ -1176,10 +1171,7 @@ func testRotateWhileSinkBusy(t *testing.T, poll bool) {
 		// The second rotation replaces the name the first file was
 		// renamed to: the file in between is left nowhere but in the
 		// follower's hands.
-		if err := os.Rename(w.path, w.path+".1"); err != nil {
-			return err
-		}
-		if err := w.create(); err != nil {
+		if err := w.rotate(); err != nil {
 			return err
 		}
 		if err := w.lines(10); err != nil {
@@ -1191,6 +1183,26 @@ func testRotateWhileSinkBusy(t *testing.T, poll bool) {
 	if got := lost.get(); len(got) > 0 {
 		t.Errorf("lost %v, want nothing lost", got)
 	}
+}
+
+// followHeld writes ten lines to a new log and follows it, with a sink
+// that holds the follower up at the fifth line (within the first block)
+// until held is opened.
+func followHeld(t *testing.T, poll bool) (w *logWriter, s *session, held *gate, lost *losses) {
+	t.Helper()
+	w = newLogWriter(t)
+	if err := w.create(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.lines(10); err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder()
+	held = rec.holdAt(5)
+	lost = new(losses)
+	s = startTo(t, w.path, follow.Options{Poll: poll, OnLost: lost.add}, rec)
+	t.Cleanup(rec.openAll) // runs before the session's stop
+	return w, s, held, lost
 }
 
 // waitOpened waits, up to d, until file is open in this process more than
@@ -1233,31 +1245,14 @@ func TestFollowLostMissed(t *testing.T) { modes(t, testLostMissed) }
 // the first of those two it could not open before it was replaced, so its
 // lines are lost, and that is told; the last one is read.
 func testLostMissed(t *testing.T, poll bool) {
-	w := newLogWriter(t)
-	if err := w.create(); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.lines(10); err != nil {
-		t.Fatal(err)
-	}
-	rec := newRecorder()
-	held := rec.holdAt(5)
-	var lost losses
-	s := startTo(t, w.path, follow.Options{Poll: poll, OnLost: lost.add}, rec)
-	t.Cleanup(rec.openAll)
-	rotate := func() error {
-		if err := os.Rename(w.path, w.path+".1"); err != nil {
-			return err
-		}
-		return w.create()
-	}
+	w, s, held, lost := followHeld(t, poll)
 	runWriter(t, func() error {
 		defer held.open()
 		if !held.wait(wait) {
 			return errors.New("follower not held in the sink")
 		}
 		for range follow.MaxNext {
-			if err := rotate(); err != nil {
+			if err := w.rotate(); err != nil {
 				return err
 			}
 			if err := w.lines(2); err != nil {
@@ -1267,7 +1262,7 @@ func testLostMissed(t *testing.T, poll bool) {
 				return err
 			}
 		}
-		if err := rotate(); err != nil {
+		if err := w.rotate(); err != nil {
 			return err
 		}
 		// Written to a file the follower cannot queue: not delivered.
@@ -1275,7 +1270,7 @@ func testLostMissed(t *testing.T, poll bool) {
 			return err
 		}
 		w.want = w.want[:len(w.want)-2]
-		if err := rotate(); err != nil {
+		if err := w.rotate(); err != nil {
 			return err
 		}
 		if err := w.lines(2); err != nil {
