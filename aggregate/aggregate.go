@@ -288,6 +288,21 @@ type seen struct {
 // met for the first time are resolved without being remembered.
 const maxHot = 1 << 12
 
+// keptOr returns m's value for k, or a new one it keeps in m, or, once m
+// holds maxHot values, spare: what is met for the first time then is
+// resolved without being remembered.
+func keptOr[V any](m map[Key]*V, k Key, spare *V) *V {
+	if v := m[k]; v != nil {
+		return v
+	}
+	if len(m) >= maxHot {
+		return spare
+	}
+	v := new(V)
+	m[k] = v
+	return v
+}
+
 // route is the running state of one route.
 type route struct {
 	key Key
@@ -559,26 +574,10 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	if a.opts.ByMethod {
 		k.Method, path.Method = rec.Method, rec.Method
 	}
-	var notHot hot // on the stack
-	h := s.hot[k]
-	if h == nil {
-		h = &notHot
-		if len(s.hot) < maxHot {
-			kept := &hot{}
-			s.hot[k] = kept
-			h = kept
-		}
-	}
+	var notHot hot   // on the stack
 	var notKept seen // on the stack
-	sn := s.seen[path]
-	if sn == nil {
-		sn = &notKept
-		if len(s.seen) < maxHot {
-			kept := &seen{}
-			s.seen[path] = kept
-			sn = kept
-		}
-	}
+	h := keptOr(s.hot, k, &notHot)
+	sn := keptOr(s.seen, path, &notKept)
 	// A request left out still took the compile it waited for.
 	cold := a.isCold(s, h, sn, rec, d.First)
 	if a.outside(rec) {
