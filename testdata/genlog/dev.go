@@ -159,15 +159,7 @@ func (g *gen) burstDev() {
 	if g.r.intn(1000) < 5 {
 		g.errorEvent()
 	}
-	req := float64(g.st.Requests - r0)
-	other := float64(g.st.Lines-l0) - req
-	t := g.o.RequestFrac
-	g.debt += req*(1-t)/t*(0.5+g.r.f64()) - other
-	for g.debt > 0 && !g.done {
-		l := g.st.Lines
-		g.noise()
-		g.debt -= float64(g.st.Lines - l)
-	}
+	g.payNoise(r0, l0)
 	settle()
 	g.now += int64(g.r.logn(3e9, 1.2))
 }

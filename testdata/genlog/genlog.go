@@ -1109,15 +1109,7 @@ func (g *gen) burst() {
 	case x < 30:
 		g.errorEvent()
 	}
-	req := float64(g.st.Requests - r0)
-	other := float64(g.st.Lines-l0) - req
-	t := g.o.RequestFrac
-	g.debt += req*(1-t)/t*(0.5+g.r.f64()) - other
-	for g.debt > 0 && !g.done {
-		l := g.st.Lines
-		g.noise()
-		g.debt -= float64(g.st.Lines - l)
-	}
+	g.payNoise(r0, l0)
 	g.now += int64(g.r.logn(3e9, 1.2))
 }
 
@@ -2613,4 +2605,19 @@ func (g *gen) longLine() {
 	}
 	b = append(b, ')')
 	g.end(b, &g.st.Noise)
+}
+
+// payNoise writes noise lines after a burst that began at request r0 and
+// line l0, so that requests stay about RequestFrac of all lines: the
+// burst's own other lines count, and what is owed carries over.
+func (g *gen) payNoise(r0, l0 int64) {
+	req := float64(g.st.Requests - r0)
+	other := float64(g.st.Lines-l0) - req
+	t := g.o.RequestFrac
+	g.debt += req*(1-t)/t*(0.5+g.r.f64()) - other
+	for g.debt > 0 && !g.done {
+		l := g.st.Lines
+		g.noise()
+		g.debt -= float64(g.st.Lines - l)
+	}
 }
