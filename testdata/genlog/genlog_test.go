@@ -109,32 +109,34 @@ func lines(out []byte) [][]byte {
 	return ls
 }
 
-// TestDeterministic checks that the same options give the same bytes.
+// TestDeterministic checks, for each profile, that the same options give
+// the same bytes, that a smaller Size gives a prefix of them, that
+// another seed gives other bytes, and that OnRequest, called once a
+// request, does not disturb the random stream.
 func TestDeterministic(t *testing.T) {
-	o := Options{Seed: 42, Size: 3 << 20}
-	a, sa := generate(t, o)
-	b, sb := generate(t, o)
-	if !bytes.Equal(a, b) || sa != sb {
-		t.Fatalf("same options gave different output: %x vs %x", sha256.Sum256(a), sha256.Sum256(b))
-	}
-	// Callbacks must not disturb the random stream.
-	n := 0
-	o.OnRequest = func(string, string, int, time.Duration) { n++ }
-	c, _ := generate(t, o)
-	if !bytes.Equal(a, c) {
-		t.Fatal("setting OnRequest changed the output")
-	}
-	if int64(n) != sa.Requests {
-		t.Fatalf("OnRequest called %d times, Stats.Requests = %d", n, sa.Requests)
-	}
-	// A prefix of the same stream: a smaller Size gives a prefix of the bytes.
-	small, _ := generate(t, Options{Seed: 42, Size: 1 << 20})
-	if !bytes.HasPrefix(a, small) {
-		t.Fatal("smaller Size is not a prefix of the larger output")
-	}
-	d, _ := generate(t, Options{Seed: 43, Size: 3 << 20})
-	if bytes.Equal(a, d) {
-		t.Fatal("different seeds gave the same output")
+	for _, profile := range Profiles {
+		t.Run(profile, func(t *testing.T) {
+			o := Options{Seed: 42, Size: 3 << 20, Profile: profile}
+			a, sa := generate(t, o)
+			b, sb := generate(t, o)
+			if !bytes.Equal(a, b) || sa != sb {
+				t.Fatalf("same options gave different output: %x vs %x", sha256.Sum256(a), sha256.Sum256(b))
+			}
+			n := 0
+			o.OnRequest = func(string, string, int, time.Duration) { n++ }
+			if c, _ := generate(t, o); !bytes.Equal(a, c) {
+				t.Fatal("setting OnRequest changed the output")
+			}
+			if int64(n) != sa.Requests {
+				t.Fatalf("OnRequest called %d times, Stats.Requests = %d", n, sa.Requests)
+			}
+			if small, _ := generate(t, Options{Seed: 42, Size: 1 << 20, Profile: profile}); !bytes.HasPrefix(a, small) {
+				t.Fatal("smaller Size is not a prefix of the larger output")
+			}
+			if d, _ := generate(t, Options{Seed: 43, Size: 3 << 20, Profile: profile}); bytes.Equal(a, d) {
+				t.Fatal("different seeds gave the same output")
+			}
+		})
 	}
 }
 
@@ -479,29 +481,10 @@ func idShare(paths []string) (float64, int) {
 	return float64(n) / float64(len(paths)), len(distinct)
 }
 
-// TestDevDeterministic checks that ProfileDev gives the same bytes for the
-// same options, a prefix for a smaller Size, and output unlike the mix.
-func TestDevDeterministic(t *testing.T) {
-	o := Options{Seed: 42, Size: 3 << 20, Profile: ProfileDev}
-	a, sa := generate(t, o)
-	b, sb := generate(t, o)
-	if !bytes.Equal(a, b) || sa != sb {
-		t.Fatalf("same options gave different output: %x vs %x", sha256.Sum256(a), sha256.Sum256(b))
-	}
-	n := 0
-	o.OnRequest = func(string, string, int, time.Duration) { n++ }
-	if c, _ := generate(t, o); !bytes.Equal(a, c) {
-		t.Fatal("setting OnRequest changed the output")
-	}
-	if int64(n) != sa.Requests {
-		t.Fatalf("OnRequest called %d times, Stats.Requests = %d", n, sa.Requests)
-	}
-	if small, _ := generate(t, Options{Seed: 42, Size: 1 << 20, Profile: ProfileDev}); !bytes.HasPrefix(a, small) {
-		t.Fatal("smaller Size is not a prefix of the larger output")
-	}
-	if d, _ := generate(t, Options{Seed: 43, Size: 3 << 20, Profile: ProfileDev}); bytes.Equal(a, d) {
-		t.Fatal("different seeds gave the same output")
-	}
+// TestProfiles checks that ProfileMixed is the default and ProfileDev is
+// not, and that an unknown profile is refused.
+func TestProfiles(t *testing.T) {
+	a, _ := generate(t, Options{Seed: 42, Size: 3 << 20, Profile: ProfileDev})
 	mixed, _ := generate(t, Options{Seed: 42, Size: 3 << 20})
 	if def, _ := generate(t, Options{Seed: 42, Size: 3 << 20, Profile: ProfileMixed}); !bytes.Equal(mixed, def) {
 		t.Fatal(`Profile "mixed" differs from the default`)
