@@ -86,12 +86,13 @@ type Options struct {
 }
 
 // Request is a counted request as the Aggregator saw it: the record, the
-// route it was counted under, whether it waited for a compile, and whether
-// it was slow. Record
-// and its Phases are only valid during the OnRequest call.
+// route it was counted under, the name of the source it was counted in,
+// whether it waited for a compile, and whether it was slow. Record and its
+// Phases are only valid during the OnRequest call.
 type Request struct {
 	Record *parser.Record
 	Key    Key
+	Source string // Record.Source.Name(Record.Tag), made once per tag
 	Cold   bool
 	Slow   bool // slower than Options.Slow
 }
@@ -632,8 +633,10 @@ func (a *Aggregator) addRequest(rec *parser.Record) {
 	} else {
 		s.slowest.offer(rec, a.seq, a.opts.Top)
 	}
-	if a.opts.OnRequest != nil && a.opts.Source.counts(a.sourceName(rec)) {
-		a.opts.OnRequest(Request{Record: rec, Key: key, Cold: cold, Slow: slow})
+	if a.opts.OnRequest != nil {
+		if name := a.sourceName(rec); a.opts.Source.counts(name) {
+			a.opts.OnRequest(Request{Record: rec, Key: key, Source: name, Cold: cold, Slow: slow})
+		}
 	}
 
 	if t := rec.Time; !t.IsZero() {

@@ -144,7 +144,7 @@ func TestWriteHTMLSafeAndDeterministic(t *testing.T) {
 
 func request(n int, d time.Duration, at time.Time) aggregate.Request {
 	rec := parser.Record{Time: at, Source: "next", Method: "GET", Path: "/", Route: "/", Status: 200, Duration: d, File: "x.log", Line: n}
-	return aggregate.Request{Record: &rec, Key: aggregate.Key{Route: "/"}}
+	return aggregate.Request{Record: &rec, Key: aggregate.Key{Route: "/"}, Source: "next"}
 }
 
 // TestTimelineBounded: a long log keeps at most Max points, an even
@@ -213,6 +213,6 @@ func BenchmarkTimelineRequest(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		rec.Duration = time.Duration(i%5000) * time.Millisecond
 		rec.Line = i
-		tl.Request(aggregate.Request{Record: &rec, Key: keys[i%len(keys)]})
+		tl.Request(aggregate.Request{Record: &rec, Key: keys[i%len(keys)], Source: "next"})
 	}
 }

@@ -39,7 +39,7 @@ func writeRecord(w io.Writer, b *bytes.Buffer, r aggregate.Request) error {
 	j := requestJSON(r.Record)
 	rec := RecordJSON{
 		Time: j.Time, Method: j.Method, Path: j.Path, Route: r.Key.Route, Status: j.Status,
-		DurationMs: j.DurationMs, Phases: j.Phases, Cold: r.Cold, Source: r.Record.Source.Name(r.Record.Tag), File: j.File, Line: j.Line,
+		DurationMs: j.DurationMs, Phases: j.Phases, Cold: r.Cold, Source: r.Source, File: j.File, Line: j.Line,
 	}
 	b.Reset()
 	enc := json.NewEncoder(b)

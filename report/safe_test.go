@@ -168,7 +168,7 @@ func TestFitAnyWidth(t *testing.T) {
 func BenchmarkRecordWriter(b *testing.B) {
 	rec := &parser.Record{File: "dev-server.log", Line: 12, Source: parser.SourceNext, Method: "GET",
 		Path: "/api/users/42?page=2", Route: "/api/users/42", Status: 200, Duration: 145 * time.Millisecond}
-	req := aggregate.Request{Record: rec, Key: aggregate.Key{Method: "GET", Route: "/api/users/[id]"}}
+	req := aggregate.Request{Record: rec, Key: aggregate.Key{Method: "GET", Route: "/api/users/[id]"}, Source: "next"}
 	w := NewRecordWriter(io.Discard)
 	var one strings.Builder
 	WriteRecord(&one, req)

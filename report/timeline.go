@@ -136,7 +136,7 @@ func (tl *Timeline) Request(r aggregate.Request) {
 	} else if tl.opts.Now != nil {
 		at = tl.opts.Now().UnixNano()
 	}
-	if src := r.Record.Source.Name(r.Record.Tag); src != aggregate.SourceAll {
+	if src := r.Source; src != aggregate.SourceAll {
 		tl.track(src).add(r, at, tl.opts)
 	}
 	tl.track(aggregate.SourceAll).add(r, at, tl.opts)

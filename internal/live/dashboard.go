@@ -74,7 +74,7 @@ func newDashboard(l *State, now func() time.Time) *dashboard {
 		if byMethod {
 			key.Method = m.Method
 		}
-		d.tl.Request(aggregate.Request{Record: &rec, Key: key, Slow: m.Slow})
+		d.tl.Request(aggregate.Request{Record: &rec, Key: key, Source: m.Source, Slow: m.Slow})
 	}
 	l.hooks = append(l.hooks, d.tl.Request)
 	return d

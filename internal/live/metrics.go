@@ -143,17 +143,18 @@ func buildInfo() prometheus.Labels {
 	return info
 }
 
+// statusClasses are the values of the status_class label, by
+// aggregate.StatusClass.
+var statusClasses = [...]string{"none", "1xx", "2xx", "3xx", "4xx", "5xx"}
+
 // observe counts one request. The State calls it with its lock held.
 func (m *Metrics) observe(r aggregate.Request) {
-	class := "none"
-	if c := aggregate.StatusClass(r.Record.Status); c > 0 {
-		class = strconv.Itoa(c) + "xx"
-	}
 	method := r.Record.Method
 	if method == "" {
 		method = "none"
 	}
-	k := seriesKey{source: r.Record.Source.Name(r.Record.Tag), method: method, route: r.Key.Route, class: class, cold: r.Cold}
+	class := statusClasses[aggregate.StatusClass(r.Record.Status)]
+	k := seriesKey{source: r.Source, method: method, route: r.Key.Route, class: class, cold: r.Cold}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	s := m.series[k]

@@ -164,7 +164,7 @@ func (l *State) keep(r aggregate.Request) {
 		Method:   r.Record.Method,
 		Path:     r.Record.Path,
 		Route:    r.Key.Route,
-		Source:   r.Record.Source.Name(r.Record.Tag),
+		Source:   r.Source,
 		Duration: r.Record.Duration,
 		Status:   r.Record.Status,
 		Slow:     r.Slow,
