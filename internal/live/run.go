@@ -211,8 +211,7 @@ func readInput(ctx context.Context, cfg Config, l *State, name string, now func(
 	b.pipeline()
 	opts := cfg.Follow
 	opts.OnLost = func(loss follow.Loss) {
-		b.flush() // what was read before the loss is counted first
-		l.Lost(loss.Reason, loss.Bytes)
+		b.lost(loss)
 		onLost(fmt.Errorf("follow %s: %w", name, loss))
 	}
 	// After a long catch-up the reader has nothing to do: with a server,
@@ -335,55 +334,79 @@ func (b *blockReader) send() {
 }
 
 // addBatch adds a batch to the State, tells of its malformed lines, and
-// empties it.
+// empties it. The emptied slots are cleared, so that a batch reused for a
+// few lines at a time does not keep the strings of a catch-up alive, and
+// a batch grown by an extraordinary line gives its room back.
 func (b *blockReader) addBatch(bt *batch) {
 	b.l.AddLines(b.name, bt.lines, bt.evs, bt.at)
 	for _, err := range bt.malformed {
 		b.warn(err)
 	}
 	clear(bt.malformed)
+	clear(bt.evs)
+	clear(bt.phases)
 	bt.lines, bt.evs, bt.phases, bt.malformed = 0, bt.evs[:0], bt.phases[:0], bt.malformed[:0]
+	if cap(bt.evs) > 2*batchEvents {
+		bt.evs = nil
+	}
+	if cap(bt.phases) > maxKeptPhases {
+		bt.phases = nil
+	}
 }
 
-// flush waits until every batch sent is in the State: the adder has given
-// every batch back.
+// maxKeptPhases bounds the phases a batch keeps room for between uses: a
+// line can list any number of them.
+const maxKeptPhases = 4 * batchEvents
+
+// flush sends the batch being filled, if any, and waits until every batch
+// sent is in the State: the adder has given every batch back.
 func (b *blockReader) flush() {
+	b.send()
 	if b.free == nil {
 		return
 	}
 	var held [batchesInFlight]*batch
-	n := 0
-	if b.bt != nil { // taken, and empty: push sends what it fills
-		n++
-	}
-	for i := n; i < batchesInFlight; i++ {
+	for i := range held {
 		held[i] = <-b.free
 	}
-	for i := n; i < batchesInFlight; i++ {
-		b.free <- held[i]
+	for _, bt := range held {
+		b.free <- bt
 	}
+}
+
+// lost counts a loss in the State, after every line read before it.
+func (b *blockReader) lost(loss follow.Loss) {
+	b.flush()
+	b.l.Lost(loss.Reason, loss.Bytes)
 }
 
 // push reads a block of lines (see follow.Lines) into the State.
 func (b *blockReader) push(block []byte) {
 	at := b.now()
-	bt := b.batch()
-	bt.at = at
+	var bt *batch
 	for line := range follow.Lines(block) {
-		bt.lines++
-		for _, ev := range b.st.Push(line) {
-			if ev.Kind == parser.KindMalformed && b.warn != nil {
-				bt.malformed = append(bt.malformed, ev.Err)
-			}
-			bt.add(ev)
-		}
-		if len(bt.evs) >= batchEvents {
-			b.send()
+		if bt == nil {
 			bt = b.batch()
 			bt.at = at
 		}
+		bt.lines++
+		for _, ev := range b.st.Push(line) {
+			b.collect(bt, ev)
+		}
+		if len(bt.evs) >= batchEvents {
+			b.send()
+			bt = nil
+		}
 	}
 	b.send()
+}
+
+// collect adds ev to bt, and a malformed line to those to tell of.
+func (b *blockReader) collect(bt *batch, ev parser.Event) {
+	if ev.Kind == parser.KindMalformed && b.warn != nil {
+		bt.malformed = append(bt.malformed, ev.Err)
+	}
+	bt.add(ev)
 }
 
 // close adds the events still pending at the end of the input, and ends
@@ -392,7 +415,7 @@ func (b *blockReader) close() {
 	bt := b.batch()
 	bt.at = b.now()
 	for _, ev := range b.st.Flush() {
-		bt.add(ev)
+		b.collect(bt, ev)
 	}
 	b.send()
 	if b.todo != nil {
