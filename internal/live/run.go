@@ -240,9 +240,10 @@ const bulkCatchUp = 1 << 20
 // being parsed into, one being added to the State, and the rest queued
 // between them. The queue lets one side stall (the adder on the State's
 // lock while a Publish holds it, the parser between blocks) without
-// stopping the other at once: with two batches of 1,024 events, catching up on a 100 MB log ran at two thirds
-// of the speed it does with eight of 256 (testdata/followbench, best of
-// five); 4,096 and 8,192 events in flight did about as well, 1,024 worse.
+// stopping the other at once: with two batches of 1,024 events, catching
+// up on a 100 MB log ran at two thirds of the speed it does with eight of
+// 256 (testdata/followbench, best of five); 4,096 and 8,192 events in
+// flight did about as well, 1,024 worse.
 const (
 	batchEvents     = 256
 	batchesInFlight = 8
