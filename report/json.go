@@ -385,11 +385,15 @@ func routesJSON(rs []aggregate.Route) []RouteJSON {
 	return out
 }
 
-func requestJSON(r *parser.Record) RequestJSON {
+func requestJSON(r *parser.Record) RequestJSON { return requestJSONAs(r, r.Source.Name(r.Tag)) }
+
+// requestJSONAs is requestJSON with the name of r's source already made
+// (aggregate.Request.Source), which spares a tagged record a new string.
+func requestJSONAs(r *parser.Record, source string) RequestJSON {
 	j := RequestJSON{
 		Method:     r.Method,
 		Path:       r.Path,
-		Source:     r.Source.Name(r.Tag),
+		Source:     source,
 		Status:     r.Status,
 		DurationMs: ms(r.Duration),
 		File:       r.File,

@@ -36,10 +36,10 @@ func WriteRecord(w io.Writer, r aggregate.Request) error {
 
 // writeRecord is WriteRecord, encoding in b.
 func writeRecord(w io.Writer, b *bytes.Buffer, r aggregate.Request) error {
-	j := requestJSON(r.Record)
+	j := requestJSONAs(r.Record, r.Source)
 	rec := RecordJSON{
 		Time: j.Time, Method: j.Method, Path: j.Path, Route: r.Key.Route, Status: j.Status,
-		DurationMs: j.DurationMs, Phases: j.Phases, Cold: r.Cold, Source: r.Source, File: j.File, Line: j.Line,
+		DurationMs: j.DurationMs, Phases: j.Phases, Cold: r.Cold, Source: j.Source, File: j.File, Line: j.Line,
 	}
 	b.Reset()
 	enc := json.NewEncoder(b)
